@@ -1,0 +1,41 @@
+# pointsman_module(NAME [DEPENDS targets-or-module-names...])
+# Builds src/NAME/*.cpp into the static library pointsman_NAME, and tests/unit/NAME/*_test.cpp
+# into the test binary pointsman_NAME_tests. Module names in DEPENDS become pointsman_<name>.
+set(POINTSMAN_MODULES "" CACHE INTERNAL "")
+
+function(pointsman_module name)
+  cmake_parse_arguments(MODULE "" "" "DEPENDS" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/${name}/*.cpp")
+  list(FILTER sources EXCLUDE REGEX "/src/(app|sim)/main\\.cpp$")
+  list(FILTER sources EXCLUDE REGEX "/src/http/boost_(asio|beast)_impl\\.cpp$")
+
+  set(dependencies "")
+  foreach(dependency IN LISTS MODULE_DEPENDS)
+    if(TARGET pointsman_${dependency})
+      list(APPEND dependencies pointsman_${dependency})
+    else()
+      list(APPEND dependencies ${dependency})
+    endif()
+  endforeach()
+
+  if(sources)
+    add_library(pointsman_${name} STATIC ${sources})
+    target_precompile_headers(pointsman_${name} REUSE_FROM pointsman_pch)
+  else()
+    add_library(pointsman_${name} INTERFACE)
+  endif()
+  get_target_property(kind pointsman_${name} TYPE)
+  if(kind STREQUAL "INTERFACE_LIBRARY")
+    set(scope INTERFACE)
+  else()
+    set(scope PUBLIC)
+    target_include_directories(pointsman_${name} PRIVATE "${PROJECT_SOURCE_DIR}/src")
+    pointsman_set_warnings(pointsman_${name})
+  endif()
+  target_include_directories(pointsman_${name} ${scope} "${PROJECT_SOURCE_DIR}/include")
+  target_compile_definitions(pointsman_${name} ${scope} POINTSMAN_VERSION="${PROJECT_VERSION}")
+  target_link_libraries(pointsman_${name} ${scope}
+    pointsman_boost nlohmann_json::nlohmann_json yaml-cpp spdlog::spdlog OpenSSL::Crypto ${dependencies})
+
+  set(POINTSMAN_MODULES ${POINTSMAN_MODULES} ${name} CACHE INTERNAL "")
+endfunction()

@@ -1,0 +1,117 @@
+#pragma once
+
+// A small metrics registry with Prometheus text exposition (format 0.0.4). Label values must come
+// from config (routes, deployments, providers), never from request input, so the number of series
+// stays bounded. Updating a child series is lock-free (relaxed atomics); looking one up takes a
+// shared lock, so hot paths look a child up once and keep the reference.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace pointsman::telemetry {
+
+class Counter {
+ public:
+  void increment(double amount = 1.0);
+  [[nodiscard]] double value() const;
+
+ private:
+  std::atomic<double> value_{0.0};
+};
+
+class Gauge {
+ public:
+  void set(double value);
+  void add(double amount);
+  [[nodiscard]] double value() const;
+
+ private:
+  std::atomic<double> value_{0.0};
+};
+
+class Histogram {
+ public:
+  /// `upper_bounds` are the finite bucket bounds in ascending order; +Inf is implied.
+  explicit Histogram(std::vector<double> upper_bounds);
+  void observe(double value);
+
+  struct Snapshot {
+    std::vector<double> upper_bounds;
+    std::vector<std::uint64_t> cumulative_counts;  // one per bound, then +Inf
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+  [[nodiscard]] Snapshot snapshot() const;
+
+ private:
+  std::vector<double> upper_bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> bucket_counts_;  // non-cumulative, bounds + 1
+  std::atomic<double> sum_{0.0};
+  std::atomic<std::uint64_t> count_{0};
+};
+
+/// A metric name with a fixed list of label names and one child series per label-value tuple.
+template <class Metric>
+class Family {
+ public:
+  Family(std::string name, std::string help, std::vector<std::string> label_names,
+         std::vector<double> histogram_bounds = {});
+
+  /// The child for these label values (created on first use). `values` must have one entry per
+  /// label name. The reference stays valid for the registry's lifetime.
+  Metric& labels(const std::vector<std::string>& values);
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+  [[nodiscard]] const std::string& help() const { return help_; }
+  [[nodiscard]] const std::vector<std::string>& labelNames() const { return label_names_; }
+
+  /// Calls `visit(label_values, metric)` for every child, in label order.
+  template <class Visitor>
+  void forEach(Visitor&& visit) const {
+    std::shared_lock lock(mutex_);
+    for (const auto& [values, metric] : children_) visit(values, *metric);
+  }
+
+ private:
+  std::string name_;
+  std::string help_;
+  std::vector<std::string> label_names_;
+  std::vector<double> histogram_bounds_;
+  mutable std::shared_mutex mutex_;
+  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;
+};
+
+/// Owns every family and renders them all as Prometheus text.
+class Registry {
+ public:
+  Family<Counter>& counter(const std::string& name, const std::string& help,
+                           std::vector<std::string> label_names = {});
+  Family<Gauge>& gauge(const std::string& name, const std::string& help,
+                       std::vector<std::string> label_names = {});
+  Family<Histogram>& histogram(const std::string& name, const std::string& help,
+                               std::vector<std::string> label_names, std::vector<double> bounds);
+
+  /// The text exposition of every family, in registration order.
+  [[nodiscard]] std::string renderPrometheusText() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<Family<Counter>>> counters_;
+  std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
+  std::vector<std::unique_ptr<Family<Histogram>>> histograms_;
+  // Registration order across the three kinds, as (kind, index).
+  std::vector<std::pair<int, std::size_t>> order_;
+};
+
+/// Bucket bounds in seconds for request and upstream latencies (1 ms to 120 s).
+std::vector<double> latencyBucketsSeconds();
+/// Bucket bounds in seconds for the gateway's own overhead (5 µs to 50 ms).
+std::vector<double> overheadBucketsSeconds();
+
+}  // namespace pointsman::telemetry
