@@ -91,6 +91,8 @@ struct ProviderConfig {
   /// True when the YAML named `api_key` or `api_key_file`. A configured key that resolves to an
   /// empty string disables the provider (one log line at load) instead of failing the config.
   bool api_key_configured = false;
+  /// False when a configured key resolved to empty; its deployments then drop out of routes.
+  bool enabled = true;
   /// `api_key_file`: read the key from this file (trailing whitespace trimmed) instead.
   std::string api_key_file;
   /// `headers`: extra headers sent with every request to this provider. Values may hold secrets.

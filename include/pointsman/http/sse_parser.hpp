@@ -8,6 +8,8 @@
 namespace pointsman::http {
 
 /// One dispatched Server-Sent Event. `data` holds the joined `data:` lines (joined with "\n").
+/// `id` is the value of the `id:` line inside this event, empty when it had none: unlike a browser,
+/// the parser does not carry the last id over to later events, so a relay can forward ids as sent.
 struct SseEvent {
   std::string event;
   std::string data;
@@ -21,10 +23,12 @@ struct SseEvent {
 /// Text is never decoded here, so a multi-byte UTF-8 character split across reads stays intact.
 class SseParser {
  public:
-  /// `max_event_bytes` bounds the bytes buffered for one event; past it the parser is in error.
+  /// `max_event_bytes` bounds the bytes of one event: its data, event and id lines, line ends
+  /// included, plus any unterminated line. Past it the parser is in error.
   explicit SseParser(std::size_t max_event_bytes = 8u * 1024 * 1024);
 
-  /// Appends bytes read from the network.
+  /// Appends bytes read from the network. After an overflow the bytes are dropped.
+  /// Call next() until it returns nothing after each feed, so processed bytes are released.
   void feed(std::string_view bytes);
 
   /// Returns the next complete event, or nothing until more bytes are fed.
@@ -33,22 +37,40 @@ class SseParser {
   /// True once an event grew past the limit; the stream should be failed.
   [[nodiscard]] bool overflowed() const;
 
-  /// Bytes fed but not yet part of a returned event.
+  /// Bytes held for events not yet returned: unprocessed input plus the lines of the pending event.
   [[nodiscard]] std::size_t bufferedBytes() const;
 
  private:
-  // Implementation-defined state: the input buffer, the read position, the event being built.
+  bool skipByteOrderMark();
+  bool takeLine(std::string_view& line, std::size_t& lineBytes);
+  std::optional<SseEvent> processLine(std::string_view line, std::size_t lineBytes);
+  std::optional<SseEvent> dispatch();
+  void markOverflowed();
+  void compact();
+
   std::string buffer_;
+  // Start of the first unprocessed byte in buffer_.
   std::size_t position_ = 0;
+  // Bytes after position_ already searched for a line end, so a long line fed in small pieces is
+  // scanned once in total instead of once per piece.
+  std::size_t scanned_ = 0;
+  // The event being built. Its data keeps the "\n" after every data line until dispatch, so an
+  // empty data string means no data line was seen.
   SseEvent pending_;
-  bool pending_has_data_ = false;
+  // Bytes of the data, event and id lines of pending_, counted against max_event_bytes_.
+  std::size_t pending_bytes_ = 0;
+  // Set when the last line ended in "\r" at the end of the buffer: a "\n" arriving next belongs
+  // to that line end.
   bool skip_leading_newline_ = false;
+  bool at_stream_start_ = true;
   bool overflowed_ = false;
   std::size_t max_event_bytes_;
 };
 
 /// Serializes an event for the client: `event:` and `id:` lines when set, one `data:` line per
-/// line of data, then the blank line.
+/// line of data, then the blank line. Data is split at "\n", "\r\n" and "\r", because a receiver
+/// would end a line there anyway. Line-end bytes in `event` and `id` are dropped so that they
+/// cannot start a new field.
 std::string formatSseEvent(const SseEvent& event);
 
 }  // namespace pointsman::http

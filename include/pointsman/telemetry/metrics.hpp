@@ -10,14 +10,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pointsman::telemetry {
 
 class Counter {
  public:
+  /// Adds `amount`. A negative or NaN amount is ignored, because a Prometheus counter never falls.
   void increment(double amount = 1.0);
   [[nodiscard]] double value() const;
 
@@ -37,26 +40,32 @@ class Gauge {
 
 class Histogram {
  public:
-  /// `upper_bounds` are the finite bucket bounds in ascending order; +Inf is implied.
+  /// `upper_bounds` are the finite bucket bounds, and the +Inf bucket is implied. The constructor
+  /// sorts them, merges duplicates and drops non-finite bounds.
   explicit Histogram(std::vector<double> upper_bounds);
+  /// Counts `value` in the first bucket whose bound is at least `value`. NaN is ignored, because
+  /// it would turn the sum into NaN for good.
   void observe(double value);
 
   struct Snapshot {
     std::vector<double> upper_bounds;
     std::vector<std::uint64_t> cumulative_counts;  // one per bound, then +Inf
     double sum = 0;
-    std::uint64_t count = 0;
+    std::uint64_t count = 0;  // equal to the +Inf count
   };
+  /// Reads the current counts. Each bucket is read once, so `count` matches the buckets, but an
+  /// observation made during the read may be in the buckets and not yet in `sum`.
   [[nodiscard]] Snapshot snapshot() const;
 
  private:
   std::vector<double> upper_bounds_;
   std::unique_ptr<std::atomic<std::uint64_t>[]> bucket_counts_;  // non-cumulative, bounds + 1
   std::atomic<double> sum_{0.0};
-  std::atomic<std::uint64_t> count_{0};
 };
 
 /// A metric name with a fixed list of label names and one child series per label-value tuple.
+/// A family without label names has its one child from construction, so it always renders a
+/// series. `histogram_bounds` is used only by `Family<Histogram>`.
 template <class Metric>
 class Family {
  public:
@@ -64,7 +73,8 @@ class Family {
          std::vector<double> histogram_bounds = {});
 
   /// The child for these label values (created on first use). `values` must have one entry per
-  /// label name. The reference stays valid for the registry's lifetime.
+  /// label name: debug builds assert it, and release builds pad with empty values or drop the
+  /// extra ones. The reference stays valid for the family's lifetime.
   Metric& labels(const std::vector<std::string>& values);
 
   [[nodiscard]] const std::string& name() const { return name_; }
@@ -87,7 +97,10 @@ class Family {
   std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;
 };
 
-/// Owns every family and renders them all as Prometheus text.
+/// Owns every family and renders them all as Prometheus text. Registering a name again returns
+/// the existing family, and the help, label names and bounds of the first registration stay.
+/// Registering a name already used by another kind is a programming error: the process logs it
+/// and aborts.
 class Registry {
  public:
   Family<Counter>& counter(const std::string& name, const std::string& help,
@@ -101,12 +114,18 @@ class Registry {
   [[nodiscard]] std::string renderPrometheusText() const;
 
  private:
+  enum class Kind { kCounter, kGauge, kHistogram };
+
+  // Returns the index of `name` in the vector of `kind`, or nothing when the name is new. Aborts
+  // when the name belongs to another kind.
+  std::optional<std::size_t> findExisting(const std::string& name, Kind kind) const;
+
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family<Counter>>> counters_;
   std::vector<std::unique_ptr<Family<Gauge>>> gauges_;
   std::vector<std::unique_ptr<Family<Histogram>>> histograms_;
-  // Registration order across the three kinds, as (kind, index).
-  std::vector<std::pair<int, std::size_t>> order_;
+  // Registration order across the three kinds, as (kind, index into that kind's vector).
+  std::vector<std::pair<Kind, std::size_t>> order_;
 };
 
 /// Bucket bounds in seconds for request and upstream latencies (1 ms to 120 s).

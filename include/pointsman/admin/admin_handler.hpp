@@ -1,0 +1,38 @@
+#pragma once
+
+#include <pointsman/config/config_store.hpp>
+#include <pointsman/http/incoming_request.hpp>
+#include <pointsman/http/response_writer.hpp>
+#include <pointsman/http/server_state.hpp>
+#include <pointsman/telemetry/metrics.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string_view>
+
+namespace pointsman::admin {
+
+/// The admin listener: `/healthz` and `/readyz` are open; `/metrics` and everything under
+/// `/admin/` need the admin token when one is configured (default deny for anything else).
+class AdminHandler {
+ public:
+  AdminHandler(config::ConfigStore& config_store, telemetry::Registry& registry, const http::ServerState& state);
+
+  boost::asio::awaitable<void> handle(http::IncomingRequest& request, http::ResponseWriter& writer);
+
+ private:
+  [[nodiscard]] bool authorized(const http::RequestMessage& message, const config::Config& config) const;
+
+  config::ConfigStore& config_store_;
+  telemetry::Registry& registry_;
+  const http::ServerState& state_;
+};
+
+/// `/healthz` and `/readyz` answers, shared by both listeners. Returns false for other paths.
+boost::asio::awaitable<bool> answerHealthProbe(std::string_view path, const http::ServerState& state,
+                                               const http::HeaderList& extra_headers, http::ResponseWriter& writer);
+
+/// Compares two secrets in time that does not depend on where they differ.
+bool constantTimeEquals(std::string_view presented, std::string_view expected);
+
+}  // namespace pointsman::admin

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+namespace pointsman::api {
+
+/// An error the gateway returns to a client, in the OpenAI error shape and with the status the
+/// OpenAI API would use for the same fault.
+struct ApiError {
+  unsigned status = 500;
+  std::string message;
+  std::string type = "server_error";
+  std::string param;  // empty: null
+  std::string code;   // empty: null
+  /// Seconds for a `Retry-After` header; empty: no header.
+  std::string retry_after;
+
+  /// `{"error":{"message","type","param","code"}}`.
+  [[nodiscard]] std::string body() const;
+
+  static ApiError invalidRequest(std::string message, std::string param = {}, std::string code = {});
+  static ApiError modelNotFound(const std::string& model);
+  static ApiError notFound(const std::string& path);
+  static ApiError methodNotAllowed(const std::string& method, const std::string& path);
+  static ApiError unsupportedMediaType(std::string message);
+};
+
+}  // namespace pointsman::api

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+
+namespace pointsman::api {
+
+/// Token counts of one answer as the OpenAI `usage` object reports them.
+struct Usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t cached_prompt_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+};
+
+/// Reads `usage` from a response body or a stream chunk; nothing when absent or null.
+std::optional<Usage> usageFromResponse(const nlohmann::json& body);
+
+}  // namespace pointsman::api

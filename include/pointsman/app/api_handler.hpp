@@ -1,0 +1,50 @@
+#pragma once
+
+#include <pointsman/api/api_error.hpp>
+#include <pointsman/config/config_store.hpp>
+#include <pointsman/http/connection_pool.hpp>
+#include <pointsman/http/incoming_request.hpp>
+#include <pointsman/http/response_writer.hpp>
+#include <pointsman/http/server_state.hpp>
+#include <pointsman/telemetry/gateway_metrics.hpp>
+#include <pointsman/telemetry/request_log.hpp>
+#include <pointsman/upstream/plan_executor.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace pointsman::app {
+
+/// Shared, process-wide parts the public API handler uses.
+struct ApiContext {
+  config::ConfigStore& config_store;
+  telemetry::GatewayMetrics& metrics;
+  http::ServerState& state;
+  /// Replaced on reload; read with std::atomic_load.
+  std::shared_ptr<telemetry::RequestLog> request_log;
+};
+
+/// The public listener: the OpenAI API under `/v1`, plus `/healthz` and `/readyz`. One instance
+/// per worker, holding that worker's connection pool, so the request path takes no lock.
+class ApiHandler {
+ public:
+  explicit ApiHandler(ApiContext& context);
+
+  boost::asio::awaitable<void> handle(http::IncomingRequest& request, http::ResponseWriter& writer);
+
+ private:
+  struct RequestScope;
+
+  boost::asio::awaitable<void> proxy(RequestScope& scope, std::string_view path_after_v1);
+  boost::asio::awaitable<void> listModels(RequestScope& scope, std::string_view model_id);
+  boost::asio::awaitable<void> sendError(RequestScope& scope, const api::ApiError& error);
+  void record(RequestScope& scope);
+
+  ApiContext& context_;
+  http::ConnectionPool pool_;
+  upstream::PlanExecutor executor_;
+};
+
+}  // namespace pointsman::app

@@ -1,0 +1,91 @@
+#pragma once
+
+// One kept-alive HTTP/1.1 connection to an upstream, and the operations an attempt runs on it.
+// Every operation takes an absolute deadline and reports failures as error codes, never
+// exceptions; a timeout closes the socket (Beast's tcp_stream rule), which is what an attempt
+// that timed out wants anyway.
+
+#include <pointsman/http/maybe_tls_stream.hpp>
+#include <pointsman/http/url.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace pointsman::http {
+
+using Clock = std::chrono::steady_clock;
+using ErrorCode = boost::system::error_code;
+using UpstreamRequestMessage = boost::beast::http::request<boost::beast::http::string_body>;
+
+/// Where a connection goes and how its peer is verified; also the connection pool's key.
+struct UpstreamEndpoint {
+  Url url;
+  std::string ca_file;  // empty: the system CA store
+
+  [[nodiscard]] std::string poolKey() const;
+};
+
+/// The phase an operation failed in, so callers can name the timeout that fired.
+enum class ConnectFailure { None, Resolve, Connect, TlsHandshake, Timeout };
+
+class UpstreamConnection {
+ public:
+  explicit UpstreamConnection(MaybeTlsStream stream, std::string pool_key);
+
+  /// Resolves, connects and (for https) performs the TLS handshake with SNI and hostname
+  /// verification. On failure returns null and sets `failure` and `error`.
+  static boost::asio::awaitable<std::unique_ptr<UpstreamConnection>> open(
+      const UpstreamEndpoint& endpoint, Clock::time_point deadline, ConnectFailure& failure,
+      ErrorCode& error);
+
+  boost::asio::awaitable<ErrorCode> writeRequest(UpstreamRequestMessage& request,
+                                                 Clock::time_point deadline);
+
+  /// Reads the status line and headers of the next response.
+  boost::asio::awaitable<ErrorCode> readHeader(Clock::time_point deadline, std::size_t body_limit);
+
+  /// Appends the next body bytes to `out`, at least one byte unless the body is complete.
+  /// Returns an empty error code and leaves `out` unchanged once the body is done.
+  boost::asio::awaitable<ErrorCode> readSome(std::string& out, Clock::time_point deadline);
+
+  [[nodiscard]] unsigned status() const;
+  [[nodiscard]] const boost::beast::http::fields& headers() const;
+  [[nodiscard]] bool bodyDone() const;
+
+  /// True when the last response was read to its end and both sides keep the connection open.
+  [[nodiscard]] bool reusable() const;
+
+  /// True while the socket looks usable after idling in a pool (peer has not closed it).
+  [[nodiscard]] bool stillOpen();
+
+  /// Closes the socket; pending operations complete with operation_aborted.
+  void close();
+
+  [[nodiscard]] const std::string& poolKey() const { return pool_key_; }
+  [[nodiscard]] Clock::time_point idleSince() const { return idle_since_; }
+  void markIdle() { idle_since_ = Clock::now(); }
+  [[nodiscard]] std::uint64_t requestsServed() const { return requests_served_; }
+
+ private:
+  MaybeTlsStream stream_;
+  std::string pool_key_;
+  boost::beast::flat_buffer read_buffer_;
+  std::optional<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser_;
+  bool failed_ = false;
+  Clock::time_point idle_since_ = Clock::now();
+  std::uint64_t requests_served_ = 0;
+};
+
+/// TLS client contexts, one per CA file, shared by every worker (an SSL_CTX is safe to use from
+/// several threads once configured).
+boost::asio::ssl::context& upstreamTlsContext(const std::string& ca_file);
+
+}  // namespace pointsman::http

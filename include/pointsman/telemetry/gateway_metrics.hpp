@@ -1,0 +1,34 @@
+#pragma once
+
+#include <pointsman/telemetry/metrics.hpp>
+
+namespace pointsman::telemetry {
+
+/// Every metric the gateway exports, registered once at start. Label values are route,
+/// deployment and outcome names from config or from fixed lists, never request input.
+struct GatewayMetrics {
+  explicit GatewayMetrics(Registry& registry);
+
+  /// route, deployment, status_class ("2xx", "4xx", "5xx", "499")
+  Family<Counter>& requests;
+  /// route
+  Family<Histogram>& request_duration;
+  /// deployment
+  Family<Histogram>& time_to_first_token;
+  /// deployment, outcome ("ok", "connect_refused", "http_5xx", ...)
+  Family<Counter>& upstream_attempts;
+  /// deployment, phase ("connect", "response_headers", "first_token", "idle", "total")
+  Family<Counter>& upstream_timeouts;
+  /// from, to, reason
+  Family<Counter>& failovers;
+  /// deployment, kind ("prompt", "completion", "cached_prompt", "reasoning")
+  Family<Counter>& tokens;
+  Gauge& requests_in_flight;
+  /// The gateway's own time per request, upstream waits excluded.
+  Histogram& gateway_overhead;
+  Counter& config_reloads;
+  Counter& config_reload_failures;
+  Gauge& config_last_reload_success;
+};
+
+}  // namespace pointsman::telemetry

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <pointsman/api/endpoint.hpp>
+#include <pointsman/api/usage.hpp>
+#include <pointsman/http/connection_pool.hpp>
+#include <pointsman/http/incoming_request.hpp>
+#include <pointsman/http/response_writer.hpp>
+#include <pointsman/route/plan.hpp>
+#include <pointsman/telemetry/gateway_metrics.hpp>
+#include <pointsman/upstream/upstream_call.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pointsman::upstream {
+
+/// Everything the executor needs to know about the request; it knows nothing of policies.
+struct ExecutionRequest {
+  api::Endpoint endpoint = api::Endpoint::ChatCompletions;
+  /// Appended to the provider's base path, e.g. "/chat/completions".
+  std::string upstream_path;
+  bool stream = false;
+  /// The client's body exactly as received (decoded when it came compressed).
+  const std::string* body = nullptr;
+  const http::RequestMessage* client_request = nullptr;
+  std::string request_id;
+  /// When the gateway had read the whole request; time to first token counts from here.
+  Clock::time_point received_at = Clock::now();
+  const route::Plan* plan = nullptr;
+  std::chrono::milliseconds stream_keepalive{10'000};
+  /// Headers every answer carries (request id, route, decision); the executor adds the
+  /// deployment and the attempt count.
+  http::HeaderList response_headers;
+};
+
+struct AttemptRecord {
+  std::string deployment;
+  std::string outcome;  // "ok" or outcomeName()
+  unsigned status = 0;
+};
+
+/// What happened: the status the client got, who answered, every attempt, and the numbers the
+/// access line and the metrics need.
+struct ExecutionOutcome {
+  unsigned status = 0;
+  std::string deployment;  // the deployment that answered, or the last one tried
+  std::vector<AttemptRecord> attempts;
+  std::string flags;  // short access-log flags, e.g. "UF,RX"
+  std::optional<api::Usage> usage;
+  std::optional<double> time_to_first_token_seconds;
+  std::string upstream_request_id;
+  std::string error_message;
+  double upstream_wait_seconds = 0;
+  bool client_gone = false;
+};
+
+/// Runs a plan: tries its candidates in order, fails over before the commit point, and writes
+/// the answer (JSON or a relayed stream) to the client.
+class PlanExecutor {
+ public:
+  PlanExecutor(http::ConnectionPool& pool, telemetry::GatewayMetrics& metrics);
+
+  boost::asio::awaitable<ExecutionOutcome> execute(const ExecutionRequest& request,
+                                                   http::ResponseWriter& writer);
+
+  /// One attempt's state (src/upstream/attempt.hpp); public for the relay's helpers.
+  struct Attempt;
+
+ private:
+  boost::asio::awaitable<std::optional<UpstreamError>> runNonStream(Attempt& attempt);
+  boost::asio::awaitable<std::optional<UpstreamError>> runStream(Attempt& attempt);
+  boost::asio::awaitable<std::optional<UpstreamError>> relayEvents(Attempt& attempt, class StreamKeepalive& keepalive,
+                                                                   Clock::time_point first_token_deadline);
+  boost::asio::awaitable<void> answerWithError(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                               ExecutionOutcome& outcome, const UpstreamError& error,
+                                               const std::vector<std::string>& tried);
+  boost::asio::awaitable<void> returnUpstreamError(Attempt& attempt, const UpstreamError& error);
+
+  http::ConnectionPool& pool_;
+  telemetry::GatewayMetrics& metrics_;
+};
+
+}  // namespace pointsman::upstream

@@ -1,0 +1,226 @@
+#include <pointsman/app/api_handler.hpp>
+
+#include "app/request_id.hpp"
+
+#include <pointsman/admin/admin_handler.hpp>
+#include <pointsman/api/models_list.hpp>
+#include <pointsman/api/request_validation.hpp>
+#include <pointsman/http/gzip.hpp>
+#include <pointsman/route/route_resolver.hpp>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace pointsman::app {
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+/// Everything one request carries through the pipeline.
+struct ApiHandler::RequestScope {
+  http::IncomingRequest& request;
+  http::ResponseWriter& writer;
+  std::shared_ptr<const config::Config> config;
+  std::string request_id;
+  http::HeaderList base_headers;
+  telemetry::RequestRecord record;
+  upstream::ExecutionOutcome outcome;
+  double upstream_wait_seconds = 0;
+};
+
+namespace {
+
+std::string_view headerValue(const http::RequestMessage& message, std::string_view name) {
+  const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
+  return found == message.end() ? std::string_view() : std::string_view(found->value().data(), found->value().size());
+}
+
+std::string statusClass(unsigned status) {
+  if (status == 499) return "499";
+  return std::to_string(status / 100) + "xx";
+}
+
+/// Decodes a compressed request body in place; nothing to do for identity.
+std::optional<api::ApiError> decodeRequestBody(http::RequestMessage& message, std::size_t limit) {
+  const auto encoding = headerValue(message, "content-encoding");
+  if (encoding.empty() || encoding == "identity") return std::nullopt;
+  if (encoding != "gzip" && encoding != "deflate") {
+    return api::ApiError::unsupportedMediaType("Content-Encoding `" + std::string(encoding) +
+                                               "` is not supported; send identity, gzip or deflate.");
+  }
+  auto plain = http::gunzip(message.body(), limit);
+  if (!plain) {
+    return api::ApiError{413, "The decompressed request body is corrupt or larger than the limit of " +
+                                  std::to_string(limit) + " bytes.",
+                         "invalid_request_error", {}, "request_too_large", {}};
+  }
+  message.body() = std::move(*plain);
+  message.erase(bhttp::field::content_encoding);
+  return std::nullopt;
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics) {}
+
+asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::ResponseWriter& writer) {
+  RequestScope scope{request, writer, context_.config_store.current(), {}, {}, {}, {}};
+  scope.request_id = requestIdFor(headerValue(request.message, "x-request-id"));
+  scope.base_headers.emplace_back("x-request-id", scope.request_id);
+  scope.record.request_id = scope.request_id;
+
+  std::string_view target(request.message.target().data(), request.message.target().size());
+  const auto path = target.substr(0, target.find('?'));
+  if (co_await admin::answerHealthProbe(path, context_.state, scope.base_headers, writer)) co_return;
+
+  context_.metrics.requests_in_flight.add(1);
+  context_.state.requests_in_flight.fetch_add(1);
+  const bool is_post = request.message.method() == bhttp::verb::post;
+  const bool is_get = request.message.method() == bhttp::verb::get;
+
+  // Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
+  if (path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
+    if (is_get) {
+      co_await listModels(scope, path.size() > 11 ? path.substr(11) : std::string_view());
+    } else {
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(path)));
+    }
+  } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
+             path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
+    if (is_post) {
+      co_await proxy(scope, path.substr(3));
+    } else {
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(path)));
+    }
+  } else {
+    co_await sendError(scope, api::ApiError::notFound(std::string(path)));
+  }
+
+  record(scope);
+  context_.state.requests_in_flight.fetch_sub(1);
+  context_.metrics.requests_in_flight.add(-1);
+}
+
+asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view path_after_v1) {
+  auto& message = scope.request.message;
+  const auto endpoint = api::endpointForPath(path_after_v1);
+  scope.record.endpoint = std::string(api::endpointName(endpoint));
+
+  // TODO: client keys and principals; with `auth: none` every caller is anonymous.
+  if (auto error = decodeRequestBody(message, scope.config->server.max_body_bytes)) {
+    co_return co_await sendError(scope, *error);
+  }
+  nlohmann::json body = nlohmann::json::parse(message.body(), nullptr, false);
+  if (body.is_discarded()) {
+    co_return co_await sendError(scope, api::ApiError::invalidRequest(
+                                            "The request body is not valid JSON. Send a JSON object with Content-Type: application/json."));
+  }
+  if (auto error = api::validateRequest(endpoint, body)) co_return co_await sendError(scope, *error);
+
+  const auto& model = body["model"].get_ref<const std::string&>();
+  scope.record.requested_model = model;
+  auto resolved = route::resolvePlan(*scope.config, model);
+  if (auto* error = std::get_if<api::ApiError>(&resolved)) co_return co_await sendError(scope, *error);
+  const auto& plan = std::get<route::Plan>(resolved);
+  scope.record.route = plan.route;
+  scope.record.policy = plan.policy;
+  scope.record.decision = plan.decision;
+
+  const auto stream_field = body.find("stream");
+  const bool stream = api::endpointStreams(endpoint) && stream_field != body.end() && stream_field->is_boolean() &&
+                      stream_field->get<bool>();
+  scope.record.stream = stream;
+
+  upstream::ExecutionRequest execution;
+  execution.endpoint = endpoint;
+  execution.upstream_path = std::string(path_after_v1);
+  execution.stream = stream;
+  execution.body = &message.body();
+  execution.client_request = &message;
+  execution.request_id = scope.request_id;
+  execution.received_at = scope.request.received_at;
+  execution.plan = &plan;
+  execution.stream_keepalive = scope.config->server.stream_keepalive;
+  execution.response_headers = scope.base_headers;
+  execution.response_headers.emplace_back("x-pointsman-route", plan.requested_model);
+  execution.response_headers.emplace_back("x-pointsman-decision", plan.decision);
+
+  scope.outcome = co_await executor_.execute(execution, scope.writer);
+  scope.record.status = scope.outcome.status;
+  scope.record.deployment = scope.outcome.deployment;
+}
+
+asio::awaitable<void> ApiHandler::listModels(RequestScope& scope, std::string_view model_id) {
+  const auto& config = *scope.config;
+  std::vector<api::ModelEntry> entries;
+  for (const auto& [name, route] : config.routes) entries.push_back({name, "pointsman"});
+  for (const auto& [name, deployment] : config.models) {
+    const auto provider = config.providers.find(deployment.provider);
+    if (provider != config.providers.end() && provider->second.enabled) entries.push_back({name, deployment.provider});
+  }
+
+  auto headers = scope.base_headers;
+  headers.emplace_back("content-type", "application/json");
+  scope.record.endpoint = "models";
+  if (model_id.empty()) {
+    scope.record.status = 200;
+    co_await scope.writer.sendResponse(200, std::move(headers), api::modelsListBody(entries));
+    co_return;
+  }
+  for (const auto& entry : entries) {
+    if (entry.id != model_id) continue;
+    scope.record.status = 200;
+    co_await scope.writer.sendResponse(200, std::move(headers), api::modelBody(entry));
+    co_return;
+  }
+  co_await sendError(scope, api::ApiError::modelNotFound(std::string(model_id)));
+}
+
+asio::awaitable<void> ApiHandler::sendError(RequestScope& scope, const api::ApiError& error) {
+  auto headers = scope.base_headers;
+  headers.emplace_back("content-type", "application/json");
+  if (!error.retry_after.empty()) headers.emplace_back("retry-after", error.retry_after);
+  scope.record.status = error.status;
+  scope.record.error = error.message;
+  co_await scope.writer.sendResponse(error.status, std::move(headers), error.body());
+}
+
+void ApiHandler::record(RequestScope& scope) {
+  auto& record = scope.record;
+  const auto& outcome = scope.outcome;
+  const double total_seconds = std::chrono::duration<double>(Clock::now() - scope.request.received_at).count();
+
+  record.attempts = static_cast<int>(outcome.attempts.size());
+  record.flags = outcome.flags;
+  record.upstream_request_id = outcome.upstream_request_id;
+  if (!outcome.error_message.empty()) record.error = outcome.error_message;
+  if (record.status == 0) record.status = scope.writer.clientGone() ? 499 : 500;
+  record.total_ms = total_seconds * 1000;
+  const double overhead_seconds = std::max(0.0, total_seconds - outcome.upstream_wait_seconds);
+  record.overhead_us = overhead_seconds * 1e6;
+  if (outcome.time_to_first_token_seconds) record.time_to_first_token_ms = *outcome.time_to_first_token_seconds * 1000;
+  if (outcome.usage) {
+    record.prompt_tokens = outcome.usage->prompt_tokens;
+    record.completion_tokens = outcome.usage->completion_tokens;
+    record.cached_prompt_tokens = outcome.usage->cached_prompt_tokens;
+  }
+
+  auto& metrics = context_.metrics;
+  const std::string route_label = record.route.empty() ? (record.deployment.empty() ? "(none)" : "(direct)") : record.route;
+  const std::string deployment_label = record.deployment.empty() ? "(none)" : record.deployment;
+  metrics.requests.labels({route_label, deployment_label, statusClass(record.status)}).increment();
+  metrics.request_duration.labels({route_label}).observe(total_seconds);
+  metrics.gateway_overhead.observe(overhead_seconds);
+  if (outcome.time_to_first_token_seconds) {
+    metrics.time_to_first_token.labels({deployment_label}).observe(*outcome.time_to_first_token_seconds);
+  }
+  if (outcome.usage) {
+    metrics.tokens.labels({deployment_label, "prompt"}).increment(static_cast<double>(outcome.usage->prompt_tokens));
+    metrics.tokens.labels({deployment_label, "completion"}).increment(static_cast<double>(outcome.usage->completion_tokens));
+  }
+
+  if (scope.config->telemetry.access_log) spdlog::info("{}", telemetry::formatAccessLine(record));
+  if (auto log = std::atomic_load(&context_.request_log)) log->write(record);
+}
+
+}  // namespace pointsman::app

@@ -1,0 +1,250 @@
+#include <pointsman/app/gateway.hpp>
+
+#include "app/logging.hpp"
+#include "app/worker.hpp"
+
+#include <pointsman/admin/admin_handler.hpp>
+#include <pointsman/config/config_store.hpp>
+#include <pointsman/config/loader.hpp>
+#include <pointsman/http/url.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+namespace pointsman::app {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+config::LoadResult loadWithOverrides(const ServeOptions& options) {
+  auto result = config::loadConfigFile(options.config_path);
+  if (!result.ok() || (options.listen.empty() && options.admin_listen.empty())) return result;
+
+  auto adjusted = std::make_shared<config::Config>(*result.config);
+  if (!options.listen.empty()) adjusted->server.listen = options.listen;
+  if (!options.admin_listen.empty()) adjusted->server.admin_listen = options.admin_listen;
+  result.config = std::move(adjusted);
+  return result;
+}
+
+tcp::endpoint endpointFor(const std::string& address) {
+  const auto host_port = http::parseHostPort(address);
+  const auto host = host_port->first == "localhost" ? std::string("127.0.0.1") : host_port->first;
+  return {asio::ip::make_address(host), host_port->second};
+}
+
+http::ConnectionLimits limitsFor(const config::ServerConfig& server) {
+  return {server.max_header_bytes, server.max_body_bytes, server.header_timeout, server.body_timeout,
+          server.idle_timeout};
+}
+
+std::string describe(const tcp::endpoint& endpoint) {
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+class Gateway {
+ public:
+  Gateway(ServeOptions options, std::shared_ptr<const config::Config> initial)
+      : options_(std::move(options)),
+        store_(initial),
+        metrics_(registry_),
+        context_{store_, metrics_, state_, std::make_shared<telemetry::RequestLog>(initial->telemetry.request_log)},
+        admin_handler_(store_, registry_, state_) {}
+
+  int run() {
+    const auto config = store_.current();
+    startWorkers(*config);
+    writeReadyFile();
+    state_.ready = true;
+
+    asio::io_context signal_io{1};
+    asio::signal_set signals(signal_io, SIGTERM, SIGINT, SIGHUP);
+    waitForSignal(signals);
+    signal_io.run();
+
+    for (auto& worker : workers_) worker->thread.join();
+    spdlog::info("pointsman stopped");
+    return 0;
+  }
+
+ private:
+  void startWorkers(const config::Config& config) {
+    const unsigned count = config.server.workers > 0 ? static_cast<unsigned>(config.server.workers)
+                                                     : std::max(1u, std::thread::hardware_concurrency());
+    if (config.server.tls) public_tls_ = http::makeServerTlsContext(config.server.tls->cert_file, config.server.tls->key_file);
+    if (config.server.admin_tls) {
+      admin_tls_ = http::makeServerTlsContext(config.server.admin_tls->cert_file, config.server.admin_tls->key_file);
+    }
+    budget_.max = config.server.max_connections;
+    admin_budget_.max = 64;
+
+    auto public_endpoint = endpointFor(config.server.listen);
+    for (unsigned index = 0; index < count; ++index) {
+      auto worker = std::make_unique<Worker>(context_);
+      auto* api_handler = &worker->api_handler;
+      auto handler = [api_handler](http::IncomingRequest& request, http::ResponseWriter& writer) {
+        return api_handler->handle(request, writer);
+      };
+      worker->listeners.push_back(std::make_unique<http::Listener>(worker->io, public_endpoint, true, handler,
+                                                                   limitsFor(config.server), budget_, public_tls_.get()));
+      // Port 0 is resolved by the first bind; the other workers join that port.
+      public_endpoint = worker->listeners.back()->localEndpoint();
+      workers_.push_back(std::move(worker));
+    }
+    public_address_ = describe(public_endpoint);
+
+    auto admin_handler = [this](http::IncomingRequest& request, http::ResponseWriter& writer) {
+      return admin_handler_.handle(request, writer);
+    };
+    auto& admin_worker = *workers_.front();
+    admin_worker.listeners.push_back(std::make_unique<http::Listener>(
+        admin_worker.io, endpointFor(config.server.admin_listen), false, admin_handler, limitsFor(config.server),
+        admin_budget_, admin_tls_.get()));
+    admin_address_ = describe(admin_worker.listeners.back()->localEndpoint());
+
+    for (auto& worker : workers_) {
+      for (auto& listener : worker->listeners) listener->start();
+      worker->thread = std::thread([io = &worker->io] { io->run(); });
+    }
+    spdlog::info("pointsman {} listening on {} (admin {}) with {} workers", POINTSMAN_VERSION, public_address_,
+                 admin_address_, count);
+    if (config.admin.token.empty()) {
+      spdlog::warn("admin listener {} has no admin token; it is reachable without credentials on loopback only",
+                   admin_address_);
+    }
+  }
+
+  void writeReadyFile() const {
+    if (options_.ready_file.empty()) return;
+    const auto temporary = options_.ready_file + ".tmp";
+    std::ofstream(temporary) << R"({"public":")" << public_address_ << R"(","admin":")" << admin_address_ << "\"}\n";
+    std::rename(temporary.c_str(), options_.ready_file.c_str());
+  }
+
+  void waitForSignal(asio::signal_set& signals) {
+    signals.async_wait([this, &signals](const boost::system::error_code& error, int signal_number) {
+      if (error) return;
+      if (signal_number == SIGHUP) {
+        reload();
+        waitForSignal(signals);
+        return;
+      }
+      spdlog::info("received signal {}; draining requests in flight (deadline {} ms)", signal_number,
+                   store_.current()->server.drain_timeout.count());
+      drain(signals.get_executor());
+    });
+  }
+
+  void reload() {
+    auto result = loadWithOverrides(options_);
+    if (!result.ok()) {
+      metrics_.config_reload_failures.increment();
+      metrics_.config_last_reload_success.set(0);
+      std::string problems;
+      for (const auto& error : result.errors) problems += (problems.empty() ? "" : "; ") + error.toString();
+      spdlog::error("config reload rejected, keeping the running config: {}", problems);
+      return;
+    }
+
+    const auto previous = store_.current();
+    if (previous->server.listen != result.config->server.listen ||
+        previous->server.admin_listen != result.config->server.admin_listen) {
+      spdlog::warn("config reload: listener addresses changed; they take effect only after a restart");
+    }
+    for (const auto& warning : result.warnings) spdlog::warn("{}", warning);
+    if (previous->telemetry.request_log != result.config->telemetry.request_log) {
+      std::atomic_store(&context_.request_log,
+                        std::make_shared<telemetry::RequestLog>(result.config->telemetry.request_log));
+    }
+    setLogLevel(result.config->telemetry.log_level);
+    store_.replace(result.config);
+    metrics_.config_reloads.increment();
+    metrics_.config_last_reload_success.set(1);
+    spdlog::info("config reloaded from {}: {} providers, {} deployments, {} routes", options_.config_path,
+                 result.config->providers.size(), result.config->models.size(), result.config->routes.size());
+  }
+
+  void drain(asio::any_io_executor executor) {
+    state_.draining = true;
+    for (auto& worker : workers_) {
+      asio::post(worker->io, [listeners = &worker->listeners] {
+        for (auto& listener : *listeners) listener->stopAccepting();
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + store_.current()->server.drain_timeout;
+    drain_timer_ = std::make_unique<asio::steady_timer>(executor);
+    pollDrain(deadline);
+  }
+
+  void pollDrain(std::chrono::steady_clock::time_point deadline) {
+    const auto in_flight = state_.requests_in_flight.load();
+    if (in_flight == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (in_flight > 0) spdlog::warn("drain deadline passed with {} requests in flight; stopping", in_flight);
+      for (auto& worker : workers_) worker->io.stop();
+      return;
+    }
+    drain_timer_->expires_after(std::chrono::milliseconds(20));
+    drain_timer_->async_wait([this, deadline](const boost::system::error_code&) { pollDrain(deadline); });
+  }
+
+  ServeOptions options_;
+  config::ConfigStore store_;
+  telemetry::Registry registry_;
+  telemetry::GatewayMetrics metrics_;
+  http::ServerState state_;
+  ApiContext context_;
+  admin::AdminHandler admin_handler_;
+  http::ConnectionBudget budget_;
+  http::ConnectionBudget admin_budget_;
+  std::unique_ptr<asio::ssl::context> public_tls_;
+  std::unique_ptr<asio::ssl::context> admin_tls_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<asio::steady_timer> drain_timer_;
+  std::string public_address_;
+  std::string admin_address_;
+};
+
+}  // namespace
+
+int runGateway(const ServeOptions& options) {
+  auto result = loadWithOverrides(options);
+  configureLogging(result.ok() ? result.config->telemetry.log_level : "info");
+  if (!result.ok()) {
+    for (const auto& error : result.errors) spdlog::error("config: {}", error.toString());
+    spdlog::error("pointsman cannot start: {} problem(s) in {}", result.errors.size(), options.config_path);
+    return 1;
+  }
+  for (const auto& warning : result.warnings) spdlog::warn("{}", warning);
+
+  // A client that goes away mid-write must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    Gateway gateway(options, result.config);
+    return gateway.run();
+  } catch (const std::exception& exception) {
+    spdlog::error("pointsman cannot start: {}", exception.what());
+    return 1;
+  }
+}
+
+int checkConfig(const std::string& path) {
+  const auto result = config::loadConfigFile(path);
+  for (const auto& warning : result.warnings) std::cout << "warning: " << warning << "\n";
+  if (!result.ok()) {
+    for (const auto& error : result.errors) std::cout << error.toString() << "\n";
+    std::cout << result.errors.size() << " problem(s) in " << path << "\n";
+    return 1;
+  }
+  std::cout << path << " is valid: " << result.config->providers.size() << " providers, "
+            << result.config->models.size() << " deployments, " << result.config->routes.size() << " routes\n";
+  return 0;
+}
+
+}  // namespace pointsman::app

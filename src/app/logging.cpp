@@ -1,0 +1,18 @@
+#include "app/logging.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace pointsman::app {
+
+void configureLogging(const std::string& level) {
+  auto logger = std::make_shared<spdlog::logger>("pointsman", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(std::move(logger));
+  setLogLevel(level);
+}
+
+void setLogLevel(const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); }
+
+}  // namespace pointsman::app

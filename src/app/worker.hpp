@@ -1,0 +1,28 @@
+#pragma once
+
+#include <pointsman/app/api_handler.hpp>
+#include <pointsman/http/listener.hpp>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace pointsman::app {
+
+/// One event loop on its own thread, with its own public listener socket (SO_REUSEPORT) and its
+/// own upstream connection pool inside its ApiHandler.
+struct Worker {
+  explicit Worker(ApiContext& context) : api_handler(context) {}
+
+  boost::asio::io_context io{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_guard =
+      boost::asio::make_work_guard(io);
+  ApiHandler api_handler;
+  std::vector<std::unique_ptr<http::Listener>> listeners;
+  std::thread thread;
+};
+
+}  // namespace pointsman::app

@@ -1,0 +1,141 @@
+// The `models:` (deployments) and `routes:` sections. References between them and to providers
+// are checked later, in checkReferences, once every section is read.
+
+#include "config/sections.hpp"
+#include "config/yaml_reader.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pointsman::config {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kDeploymentKeys = {"provider", "model",        "price",
+                                                             "context",  "capabilities", "tags"};
+constexpr std::array<std::string_view, 4> kPriceKeys = {"input", "cached_input", "output",
+                                                        "cache_write"};
+constexpr std::array<std::string_view, 4> kCapabilities = {"tools", "vision", "json",
+                                                           "embeddings"};
+constexpr std::array<std::string_view, 1> kRouteKeys = {"use"};
+
+void readModelId(const MapReader& reader, const std::string& name, std::string& out) {
+  out = name;
+  if (!reader.has("model")) {
+    return;
+  }
+  std::string model;
+  if (!reader.read("model", model)) {
+    return;
+  }
+  if (model.empty()) {
+    reader.context().error(reader.pathOf("model"),
+                           "must not be empty; omit it to use the deployment name");
+    return;
+  }
+  out = std::move(model);
+}
+
+void readPrice(const MapReader& deployment, Price& price) {
+  if (!deployment.has("price")) {
+    return;
+  }
+  const MapReader reader(deployment.child("price"), deployment.pathOf("price"), kPriceKeys,
+                         deployment.context());
+  reader.read("input", price.input, Bound::NonNegative);
+  reader.read("cached_input", price.cached_input, Bound::NonNegative);
+  reader.read("output", price.output, Bound::NonNegative);
+  reader.read("cache_write", price.cache_write, Bound::NonNegative);
+}
+
+void readCapabilities(const MapReader& reader, std::set<std::string>& out) {
+  if (!reader.has("capabilities")) {
+    return;
+  }
+  const std::string path = reader.pathOf("capabilities");
+  const std::optional<std::vector<std::string>> names =
+      readStringList(reader.child("capabilities"), path, reader.context());
+  if (!names) {
+    return;
+  }
+
+  const std::vector<std::string> supported(kCapabilities.begin(), kCapabilities.end());
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    const std::string& name = (*names)[i];
+    if (std::find(supported.begin(), supported.end(), name) == supported.end()) {
+      reader.context().error(indexPath(path, i), "unknown capability \"" + name +
+                                                     "\"; supported values: " +
+                                                     joinNames(supported));
+      continue;
+    }
+    out.insert(name);
+  }
+}
+
+void parseDeployment(const std::string& name, const YAML::Node& node, const std::string& path,
+                     LoadContext& context, DeploymentConfig& deployment) {
+  deployment.name = name;
+  if (name.empty()) {
+    context.error(path, "deployment name must not be empty");
+  }
+
+  const MapReader reader(node, path, kDeploymentKeys, context);
+  if (!reader.isMap()) {
+    return;
+  }
+  reader.read("provider", deployment.provider);
+  readModelId(reader, name, deployment.model);
+  readPrice(reader, deployment.price);
+  reader.read("context", deployment.context, Bound::NonNegative);
+  readCapabilities(reader, deployment.capabilities);
+  reader.read("tags", deployment.tags);
+}
+
+void parseRoute(const std::string& name, const YAML::Node& node, const std::string& path,
+                LoadContext& context, RouteConfig& route) {
+  route.name = name;
+  if (name.empty()) {
+    context.error(path, "route name must not be empty");
+  }
+
+  const MapReader reader(node, path, kRouteKeys, context);
+  if (!reader.isMap() && !isEmptyValue(node)) {
+    return;
+  }
+  if (!reader.has("use")) {
+    context.error(reader.pathOf("use"),
+                  "missing; list the deployments to try in order, e.g. use: [mini]");
+    return;
+  }
+
+  std::optional<std::vector<std::string>> use =
+      readStringList(reader.child("use"), reader.pathOf("use"), context);
+  if (!use) {
+    return;
+  }
+  if (use->empty()) {
+    context.error(reader.pathOf("use"), "must list at least one deployment");
+    return;
+  }
+  route.use = std::move(*use);
+}
+
+}  // namespace
+
+void parseModels(const YAML::Node& node, LoadContext& context,
+                 std::map<std::string, DeploymentConfig>& models) {
+  forEachEntry(node, "models", context,
+               [&](const std::string& name, const YAML::Node& value, const std::string& path) {
+                 parseDeployment(name, value, path, context, models[name]);
+               });
+}
+
+void parseRoutes(const YAML::Node& node, LoadContext& context,
+                 std::map<std::string, RouteConfig>& routes) {
+  forEachEntry(node, "routes", context,
+               [&](const std::string& name, const YAML::Node& value, const std::string& path) {
+                 parseRoute(name, value, path, context, routes[name]);
+               });
+}
+
+}  // namespace pointsman::config

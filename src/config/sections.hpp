@@ -1,0 +1,32 @@
+#pragma once
+
+// Parsers for the top-level sections of the config file. Each fills its part of Config and reports
+// problems to the LoadContext; checkReferences then validates what spans several sections.
+
+#include "config/load_context.hpp"
+
+#include <pointsman/config/config.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+namespace pointsman::config {
+
+void parseServer(const YAML::Node& node, LoadContext& context, ServerConfig& server);
+void parseAdmin(const YAML::Node& node, LoadContext& context, AdminConfig& admin);
+void parseAuth(const YAML::Node& node, LoadContext& context, AuthMode& auth);
+void parseTelemetry(const YAML::Node& node, LoadContext& context, TelemetryConfig& telemetry);
+
+/// Also disables, with a warning, each provider whose configured key resolved to empty.
+void parseProviders(const YAML::Node& node, LoadContext& context,
+                    std::map<std::string, ProviderConfig>& providers);
+
+void parseModels(const YAML::Node& node, LoadContext& context,
+                 std::map<std::string, DeploymentConfig>& models);
+void parseRoutes(const YAML::Node& node, LoadContext& context,
+                 std::map<std::string, RouteConfig>& routes);
+
+/// Checks the rules that involve more than one section: deployments name defined providers,
+/// routes name defined deployments, the admin token matches the admin address.
+void checkReferences(const Config& config, LoadContext& context);
+
+}  // namespace pointsman::config

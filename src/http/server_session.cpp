@@ -1,0 +1,259 @@
+#include "http/server_session.hpp"
+
+#include <pointsman/http/error_body.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sys/socket.h>
+
+namespace pointsman::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+void applyHeaders(bhttp::fields& fields, const HeaderList& headers) {
+  for (const auto& [name, value] : headers) fields.set(name, value);
+}
+
+}  // namespace
+
+ServerSession::ServerSession(MaybeTlsStream stream, Listener& listener, const RequestHandler& handler,
+                             const ConnectionLimits& limits, ConnectionBudget& budget)
+    : stream_(std::move(stream)), listener_(listener), handler_(handler), limits_(limits), budget_(budget) {
+  listener_.registerSession(this);
+}
+
+ServerSession::~ServerSession() {
+  listener_.unregisterSession(this);
+  budget_.open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+asio::awaitable<void> ServerSession::run() {
+  auto self = shared_from_this();
+  ErrorCode ignored;
+  stream_.tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+
+  if (stream_.isTls()) {
+    stream_.tcp().expires_after(limits_.header_timeout);
+    auto [error] = co_await stream_.tls().async_handshake(asio::ssl::stream_base::server, kUseTuple);
+    if (error) co_return;
+  }
+
+  while (!listener_.draining()) {
+    IncomingRequest request;
+    request.tls = stream_.isTls();
+    if (!co_await readNextRequest(request)) break;
+
+    request_version_ = request.message.version();
+    close_after_response_ = !request.message.keep_alive();
+    headers_sent_ = false;
+    stream_header_.reset();
+
+    startDisconnectWatch();
+    co_await handler_(request, *this);
+    stopDisconnectWatch();
+
+    if (client_gone_ || watch_->gone || close_after_response_ || listener_.draining()) break;
+  }
+
+  stream_.tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream_.tcp().close();
+}
+
+asio::awaitable<bool> ServerSession::waitForRequestStart() {
+  if (buffer_.size() > 0) co_return true;
+
+  // Between requests only the idle timeout applies; the header timeout starts with the first byte.
+  idle_ = true;
+  stream_.tcp().expires_after(limits_.idle_timeout);
+  auto [error, read] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+  idle_ = false;
+  if (error) co_return false;
+  buffer_.commit(read);
+  co_return true;
+}
+
+asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
+  if (!co_await waitForRequestStart()) co_return false;
+
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  parser.body_limit(limits_.max_body_bytes);
+
+  stream_.tcp().expires_after(limits_.header_timeout);
+  auto [header_error, header_read] = co_await bhttp::async_read_header(stream_, buffer_, parser, kUseTuple);
+  if (header_error == bhttp::error::header_limit) {
+    co_await sendLimitError(431, "request headers are larger than the limit of " +
+                                     std::to_string(limits_.max_header_bytes) + " bytes",
+                            "request_header_fields_too_large");
+    co_return false;
+  }
+  if (header_error == beast::error::timeout) {
+    co_await sendLimitError(408, "request headers were not received in time", "request_timeout");
+    co_return false;
+  }
+  if (header_error) {
+    if (header_error != bhttp::error::end_of_stream && header_error != asio::error::eof) {
+      co_await sendLimitError(400, "malformed HTTP request: " + header_error.message(), "bad_request");
+    }
+    co_return false;
+  }
+
+  const auto declared_length = parser.content_length();
+  if (declared_length && *declared_length > limits_.max_body_bytes) {
+    co_await sendLimitError(413, "request body of " + std::to_string(*declared_length) +
+                                     " bytes is larger than the limit of " +
+                                     std::to_string(limits_.max_body_bytes) + " bytes",
+                            "request_too_large");
+    co_return false;
+  }
+
+  stream_.tcp().expires_after(limits_.body_timeout);
+  auto [body_error, body_read] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
+  if (body_error == bhttp::error::body_limit) {
+    co_await sendLimitError(413, "request body is larger than the limit of " +
+                                     std::to_string(limits_.max_body_bytes) + " bytes",
+                            "request_too_large");
+    co_return false;
+  }
+  if (body_error == beast::error::timeout) {
+    co_await sendLimitError(408, "request body was not received in time", "request_timeout");
+    co_return false;
+  }
+  if (body_error) co_return false;
+
+  request.message = parser.release();
+  request.received_at = std::chrono::steady_clock::now();
+  ErrorCode ignored;
+  auto remote = stream_.tcp().socket().remote_endpoint(ignored);
+  request.remote_address = ignored ? "" : remote.address().to_string();
+  co_return true;
+}
+
+asio::awaitable<void> ServerSession::sendLimitError(unsigned status, const std::string& message,
+                                                    const char* code) {
+  // The rest of the request is unread, so the connection cannot be reused after this answer.
+  close_after_response_ = true;
+  spdlog::warn("client request rejected: status={} {}", status, message);
+  // GCC 12 miscompiles a braced initializer list inside a co_await expression, so the header
+  // list is built first; the same holds in every coroutine of the project.
+  HeaderList headers;
+  headers.emplace_back("content-type", "application/json");
+  headers.emplace_back("connection", "close");
+  co_await sendResponse(status, std::move(headers),
+                        openAiErrorBody(message, "invalid_request_error", {}, code));
+}
+
+void ServerSession::armWriteTimeout() {
+  // A client that stops reading cannot hold a worker's memory forever.
+  stream_.tcp().expires_after(limits_.idle_timeout);
+}
+
+asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList headers, std::string body) {
+  if (clientGone()) co_return false;
+
+  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), request_version_};
+  applyHeaders(response.base(), headers);
+  response.body() = std::move(body);
+  response.keep_alive(!close_after_response_ && !listener_.draining());
+  response.prepare_payload();
+
+  headers_sent_ = true;
+  armWriteTimeout();
+  auto [error, written] = co_await bhttp::async_write(stream_, response, kUseTuple);
+  if (error) client_gone_ = true;
+  co_return !error;
+}
+
+asio::awaitable<bool> ServerSession::startStream(unsigned status, HeaderList headers) {
+  if (clientGone()) co_return false;
+
+  stream_header_.emplace(static_cast<bhttp::status>(status), request_version_);
+  applyHeaders(stream_header_->base(), headers);
+  stream_header_->keep_alive(!close_after_response_ && !listener_.draining());
+  stream_header_->chunked(true);
+
+  headers_sent_ = true;
+  bhttp::response_serializer<bhttp::empty_body> serializer{*stream_header_};
+  armWriteTimeout();
+  auto [error, written] = co_await bhttp::async_write_header(stream_, serializer, kUseTuple);
+  if (error) client_gone_ = true;
+  co_return !error;
+}
+
+asio::awaitable<bool> ServerSession::sendStreamData(std::string_view bytes) {
+  if (clientGone()) co_return false;
+  if (bytes.empty()) co_return true;
+
+  armWriteTimeout();
+  auto [error, written] =
+      co_await asio::async_write(stream_, bhttp::make_chunk(asio::const_buffer(bytes.data(), bytes.size())),
+                                 kUseTuple);
+  if (error) client_gone_ = true;
+  co_return !error;
+}
+
+asio::awaitable<bool> ServerSession::endStream() {
+  if (clientGone()) co_return false;
+
+  armWriteTimeout();
+  auto [error, written] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kUseTuple);
+  if (error) client_gone_ = true;
+  co_return !error;
+}
+
+void ServerSession::setDisconnectHandler(std::function<void()> on_disconnect) {
+  watch_->on_disconnect = std::move(on_disconnect);
+}
+
+void ServerSession::startDisconnectWatch() {
+  // A plain TCP client that closes shows as readable with zero bytes. Bytes of a pipelined next
+  // request end the watch instead (they stay in the socket for the next read).
+  // TODO: TLS clients send close_notify first, so a TLS disconnect is seen only at the next write.
+  if (stream_.isTls()) return;
+
+  watch_ = std::make_shared<DisconnectWatch>();
+  watch_->active = true;
+  auto& socket = stream_.tcp().socket();
+  socket.async_wait(asio::ip::tcp::socket::wait_read,
+                    [watch = watch_, &socket](ErrorCode error) {
+                      if (error || !watch->active) return;
+                      char probe = 0;
+                      const auto received =
+                          ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+                      if (received > 0) return;
+                      watch->gone = true;
+                      if (watch->on_disconnect) {
+                        auto on_disconnect = std::move(watch->on_disconnect);
+                        on_disconnect();
+                      }
+                    });
+}
+
+void ServerSession::stopDisconnectWatch() {
+  if (!watch_->active) return;
+  watch_->active = false;
+  watch_->on_disconnect = nullptr;
+  if (!watch_->gone) {
+    ErrorCode ignored;
+    stream_.tcp().socket().cancel(ignored);
+  }
+}
+
+void ServerSession::closeIfIdle() {
+  if (!idle_) return;
+  ErrorCode ignored;
+  stream_.tcp().socket().cancel(ignored);
+}
+
+}  // namespace pointsman::http

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <pointsman/http/listener.hpp>
+#include <pointsman/http/maybe_tls_stream.hpp>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace pointsman::http {
+
+/// One client connection: reads requests one after another (keep-alive), enforces the size and
+/// time limits, and hands each complete request to the handler together with itself as the
+/// ResponseWriter.
+class ServerSession : public ResponseWriter, public std::enable_shared_from_this<ServerSession> {
+ public:
+  ServerSession(MaybeTlsStream stream, Listener& listener, const RequestHandler& handler,
+                const ConnectionLimits& limits, ConnectionBudget& budget);
+  ~ServerSession() override;
+
+  boost::asio::awaitable<void> run();
+
+  /// Closes the connection if it is waiting for its next request (drain on SIGTERM).
+  void closeIfIdle();
+
+  boost::asio::awaitable<bool> sendResponse(unsigned status, HeaderList headers,
+                                            std::string body) override;
+  boost::asio::awaitable<bool> startStream(unsigned status, HeaderList headers) override;
+  boost::asio::awaitable<bool> sendStreamData(std::string_view bytes) override;
+  boost::asio::awaitable<bool> endStream() override;
+  [[nodiscard]] bool headersSent() const override { return headers_sent_; }
+  [[nodiscard]] bool clientGone() const override { return client_gone_ || watch_->gone; }
+  void setDisconnectHandler(std::function<void()> on_disconnect) override;
+
+ private:
+  struct DisconnectWatch {
+    bool gone = false;
+    bool active = false;
+    std::function<void()> on_disconnect;
+  };
+
+  boost::asio::awaitable<bool> readNextRequest(IncomingRequest& request);
+  boost::asio::awaitable<bool> waitForRequestStart();
+  boost::asio::awaitable<void> sendLimitError(unsigned status, const std::string& message,
+                                              const char* code);
+  void startDisconnectWatch();
+  void stopDisconnectWatch();
+  void armWriteTimeout();
+
+  MaybeTlsStream stream_;
+  Listener& listener_;
+  const RequestHandler& handler_;
+  const ConnectionLimits& limits_;
+  ConnectionBudget& budget_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<DisconnectWatch> watch_ = std::make_shared<DisconnectWatch>();
+
+  bool idle_ = false;
+  bool close_after_response_ = false;
+  bool headers_sent_ = false;
+  bool client_gone_ = false;
+  unsigned request_version_ = 11;
+  std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_header_;
+};
+
+}  // namespace pointsman::http

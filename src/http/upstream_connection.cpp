@@ -1,0 +1,214 @@
+#include <pointsman/http/upstream_connection.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <sys/socket.h>
+
+#include <map>
+#include <mutex>
+
+namespace pointsman::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadPieceBytes = 16 * 1024;
+constexpr std::size_t kMaxResponseHeaderBytes = 64 * 1024;
+
+void expireAt(beast::tcp_stream& stream, Clock::time_point deadline) {
+  if (deadline == Clock::time_point::max()) {
+    stream.expires_never();
+  } else {
+    stream.expires_at(deadline);
+  }
+}
+
+bool isIpLiteral(const std::string& host) {
+  ErrorCode error;
+  asio::ip::make_address(host, error);
+  return !error;
+}
+
+asio::awaitable<tcp::resolver::results_type> resolveWithDeadline(
+    const Url& url, Clock::time_point deadline, ErrorCode& error) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::resolver resolver(executor);
+  asio::steady_timer timer(executor);
+  bool timed_out = false;
+
+  // The resolver has no deadline of its own: a timer cancels it.
+  if (deadline != Clock::time_point::max()) {
+    timer.expires_at(deadline);
+    timer.async_wait([&resolver, &timed_out](ErrorCode wait_error) {
+      if (!wait_error) {
+        timed_out = true;
+        resolver.cancel();
+      }
+    });
+  }
+  auto [resolve_error, results] =
+      co_await resolver.async_resolve(url.host, std::to_string(url.port), kUseTuple);
+  timer.cancel();
+
+  error = timed_out ? ErrorCode(beast::error::timeout) : resolve_error;
+  co_return results;
+}
+
+}  // namespace
+
+std::string UpstreamEndpoint::poolKey() const {
+  return std::string(url.tls ? "https://" : "http://") + url.host + ":" + std::to_string(url.port) +
+         "|" + ca_file;
+}
+
+UpstreamConnection::UpstreamConnection(MaybeTlsStream stream, std::string pool_key)
+    : stream_(std::move(stream)), pool_key_(std::move(pool_key)) {}
+
+asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
+    const UpstreamEndpoint& endpoint, Clock::time_point deadline, ConnectFailure& failure,
+    ErrorCode& error) {
+  auto executor = co_await asio::this_coro::executor;
+  const Url& url = endpoint.url;
+
+  auto addresses = co_await resolveWithDeadline(url, deadline, error);
+  if (error) {
+    failure = error == beast::error::timeout ? ConnectFailure::Timeout : ConnectFailure::Resolve;
+    co_return nullptr;
+  }
+
+  beast::tcp_stream tcp_stream(executor);
+  expireAt(tcp_stream, deadline);
+  auto [connect_error, connected] = co_await tcp_stream.async_connect(addresses, kUseTuple);
+  if (connect_error) {
+    error = connect_error;
+    failure = connect_error == beast::error::timeout ? ConnectFailure::Timeout : ConnectFailure::Connect;
+    co_return nullptr;
+  }
+  tcp_stream.socket().set_option(tcp::no_delay(true), error);
+
+  if (!url.tls) {
+    co_return std::make_unique<UpstreamConnection>(MaybeTlsStream(std::move(tcp_stream)),
+                                                   endpoint.poolKey());
+  }
+
+  MaybeTlsStream stream(std::move(tcp_stream), upstreamTlsContext(endpoint.ca_file));
+  if (!isIpLiteral(url.host)) SSL_set_tlsext_host_name(stream.tls().native_handle(), url.host.c_str());
+  stream.tls().set_verify_callback(asio::ssl::host_name_verification(url.host));
+  auto [handshake_error] =
+      co_await stream.tls().async_handshake(asio::ssl::stream_base::client, kUseTuple);
+  if (handshake_error) {
+    error = handshake_error;
+    failure = handshake_error == beast::error::timeout ? ConnectFailure::Timeout
+                                                       : ConnectFailure::TlsHandshake;
+    co_return nullptr;
+  }
+  co_return std::make_unique<UpstreamConnection>(std::move(stream), endpoint.poolKey());
+}
+
+asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessage& request,
+                                                            Clock::time_point deadline) {
+  expireAt(stream_.tcp(), deadline);
+  auto [error, written] = co_await bhttp::async_write(stream_, request, kUseTuple);
+  if (error) failed_ = true;
+  ++requests_served_;
+  co_return error;
+}
+
+asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point deadline,
+                                                          std::size_t body_limit) {
+  parser_.emplace();
+  parser_->header_limit(kMaxResponseHeaderBytes);
+  parser_->body_limit(body_limit);
+
+  expireAt(stream_.tcp(), deadline);
+  auto [error, read] = co_await bhttp::async_read_header(stream_, read_buffer_, *parser_, kUseTuple);
+  if (error) failed_ = true;
+  co_return error;
+}
+
+asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock::time_point deadline) {
+  char piece[kReadPieceBytes];
+
+  while (!parser_->is_done()) {
+    auto& body = parser_->get().body();
+    body.data = piece;
+    body.size = sizeof piece;
+
+    expireAt(stream_.tcp(), deadline);
+    auto [error, read] = co_await bhttp::async_read_some(stream_, read_buffer_, *parser_, kUseTuple);
+    if (error == bhttp::error::need_buffer) error = {};
+    if (error) {
+      failed_ = true;
+      co_return error;
+    }
+
+    const std::size_t received = sizeof piece - body.size;
+    if (received > 0) {
+      out.append(piece, received);
+      co_return ErrorCode{};
+    }
+  }
+  co_return ErrorCode{};
+}
+
+unsigned UpstreamConnection::status() const { return parser_->get().result_int(); }
+
+const bhttp::fields& UpstreamConnection::headers() const { return parser_->get().base(); }
+
+bool UpstreamConnection::bodyDone() const { return parser_ && parser_->is_done(); }
+
+bool UpstreamConnection::reusable() const {
+  return !failed_ && parser_ && parser_->is_done() && parser_->keep_alive() && read_buffer_.size() == 0;
+}
+
+bool UpstreamConnection::stillOpen() {
+  auto& socket = stream_.tcp().socket();
+  if (!socket.is_open()) return false;
+
+  // A peer that closed an idle connection shows as readable with zero bytes; anything readable
+  // on an idle HTTP connection is a protocol error, so both mean "do not reuse".
+  char probe = 0;
+  const auto received = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  return received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+void UpstreamConnection::close() {
+  failed_ = true;
+  ErrorCode ignored;
+  stream_.tcp().socket().close(ignored);
+}
+
+asio::ssl::context& upstreamTlsContext(const std::string& ca_file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<asio::ssl::context>> contexts;
+
+  std::lock_guard lock(mutex);
+  auto& context = contexts[ca_file];
+  if (!context) {
+    context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    context->set_verify_mode(asio::ssl::verify_peer);
+    ErrorCode error;
+    if (ca_file.empty()) {
+      context->set_default_verify_paths(error);
+    } else {
+      context->load_verify_file(ca_file, error);
+    }
+    // A CA file that cannot be loaded leaves the context with no trust anchors, so every
+    // handshake fails with a verification error that names the cause; config validation has
+    // already checked that the file exists.
+    if (error) spdlog::error("upstream TLS: cannot load CA file {}: {}", ca_file, error.message());
+  }
+  return *context;
+}
+
+}  // namespace pointsman::http
