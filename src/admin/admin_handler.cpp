@@ -45,8 +45,9 @@ asio::awaitable<bool> answerHealthProbe(std::string_view path, const http::Serve
   }
   if (path == "/readyz") {
     const bool ready = state.ready.load() && !state.draining.load();
-    co_await writer.sendResponse(ready ? 200 : 503, std::move(headers),
-                                 ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
+    const unsigned status = ready ? 200 : 503;
+    std::string body = ready ? R"({"status":"ready"})" : R"({"status":"not ready"})";
+    co_await writer.sendResponse(status, std::move(headers), std::move(body));
     co_return true;
   }
   co_return false;

@@ -68,6 +68,7 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
   scope.request_id = requestIdFor(headerValue(request.message, "x-request-id"));
   scope.base_headers.emplace_back("x-request-id", scope.request_id);
   scope.record.request_id = scope.request_id;
+  scope.record.endpoint = "other";
 
   std::string_view target(request.message.target().data(), request.message.target().size());
   const auto path = target.substr(0, target.find('?'));
@@ -81,7 +82,8 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
   // Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
   if (path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
     if (is_get) {
-      co_await listModels(scope, path.size() > 11 ? path.substr(11) : std::string_view());
+      const auto model_id = path.size() > 11 ? path.substr(11) : std::string_view();
+      co_await listModels(scope, model_id);
     } else {
       co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(path)));
     }

@@ -115,10 +115,6 @@ class Gateway {
     }
     spdlog::info("pointsman {} listening on {} (admin {}) with {} workers", POINTSMAN_VERSION, public_address_,
                  admin_address_, count);
-    if (config.admin.token.empty()) {
-      spdlog::warn("admin listener {} has no admin token; it is reachable without credentials on loopback only",
-                   admin_address_);
-    }
   }
 
   void writeReadyFile() const {

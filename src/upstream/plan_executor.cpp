@@ -56,7 +56,13 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
     UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
     Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url)};
 
-    auto error = request.stream ? co_await runStream(attempt) : co_await runNonStream(attempt);
+    // GCC 12 miscompiles co_await inside ?:, && and ||, so every co_await here is a statement.
+    std::optional<UpstreamError> error;
+    if (request.stream) {
+      error = co_await runStream(attempt);
+    } else {
+      error = co_await runNonStream(attempt);
+    }
     outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
 
     const std::string outcome_name = error ? std::string(outcomeName(*error)) : "ok";

@@ -33,8 +33,11 @@ asio::awaitable<void> StreamKeepalive::loop() {
     co_await tick_->async_wait(kUseTuple);
     if (stopping_) break;
 
-    const bool headers_ok = writer_.headersSent() || co_await send_headers_();
-    if (stopping_ || !headers_ok || !co_await writer_.sendStreamData(kComment)) break;
+    bool written = writer_.headersSent();
+    if (!written) written = co_await send_headers_();
+    if (stopping_ || !written) break;
+    written = co_await writer_.sendStreamData(kComment);
+    if (!written) break;
     ++comments_sent_;
   }
   running_ = false;

@@ -42,6 +42,11 @@ asio::awaitable<bool> startClientStream(PlanExecutor::Attempt& attempt) {
   co_return co_await attempt.writer.startStream(200, std::move(headers));
 }
 
+asio::awaitable<bool> ensureClientStream(PlanExecutor::Attempt& attempt) {
+  if (attempt.writer.headersSent()) co_return true;
+  co_return co_await startClientStream(attempt);
+}
+
 /// Ends a committed stream with an OpenAI-shaped error event: never a silent truncation.
 asio::awaitable<void> endStreamWithError(PlanExecutor::Attempt& attempt, const UpstreamError& error) {
   const auto body = http::openAiErrorBody("The upstream stream of deployment `" + attempt.deploymentName() +
@@ -129,7 +134,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
         }
 
         co_await keepalive.stop();
-        if (!attempt.writer.headersSent() && !co_await startClientStream(attempt)) co_return cancelledError();
+        if (!co_await ensureClientStream(attempt)) co_return cancelledError();
         attempt.committed = true;
         outcome.status = 200;
         outcome.time_to_first_token_seconds =
@@ -159,7 +164,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
   // The upstream body is complete.
   if (!attempt.committed) {
     co_await keepalive.stop();
-    if (!attempt.writer.headersSent() && !co_await startClientStream(attempt)) co_return cancelledError();
+    if (!co_await ensureClientStream(attempt)) co_return cancelledError();
     attempt.committed = true;
     outcome.status = 200;
     if (!co_await attempt.writer.sendStreamData(held)) co_return cancelledError();

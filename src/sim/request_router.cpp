@@ -1,0 +1,161 @@
+#include "sim/request_router.hpp"
+
+#include "sim/completion_endpoint.hpp"
+#include "sim/embedding_endpoint.hpp"
+#include "sim/request_fields.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <ctime>
+
+namespace pointsman::sim {
+namespace {
+
+namespace http = boost::beast::http;
+
+constexpr std::string_view kChatPath = "/v1/chat/completions";
+constexpr std::string_view kCompletionsPath = "/v1/completions";
+constexpr std::string_view kEmbeddingsPath = "/v1/embeddings";
+constexpr std::string_view kModelsPath = "/v1/models";
+constexpr std::string_view kHealthPath = "/healthz";
+
+std::string buildModelsBody(const SimConfig& config) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& [name, profile] : config.models) {
+    data.push_back({{"id", name}, {"object", "model"}, {"created", 0},
+                    {"owned_by", "pointsman-sim"}});
+  }
+  return nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
+}
+
+template <typename Number>
+bool parseHeaderNumber(std::string_view text, Number min, Number max, Number& value) {
+  Number parsed{};
+  const char* end = text.data() + text.size();
+  const auto [position, error] = std::from_chars(text.data(), end, parsed);
+  if (error != std::errc{} || position != end || parsed < min || parsed > max) {
+    return false;
+  }
+  value = parsed;
+  return true;
+}
+
+/// Applies the `x-sim-*` profile headers. Returns the name of the first invalid header, if any.
+std::optional<std::string> applyProfileHeaders(const HttpRequest& request, ModelProfile& profile) {
+  const auto ttft = request["x-sim-ttft-ms"];
+  if (!ttft.empty() && !parseHeaderNumber<int>(ttft, 0, 600'000, profile.ttftMs)) {
+    return "x-sim-ttft-ms";
+  }
+  const auto rate = request["x-sim-tokens-per-second"];
+  if (!rate.empty() && !parseHeaderNumber<double>(rate, 0, 1e6, profile.tokensPerSecond)) {
+    return "x-sim-tokens-per-second";
+  }
+  const auto length = request["x-sim-answer-tokens"];
+  if (!length.empty() && !parseHeaderNumber<int>(length, 1, 1'000'000, profile.answerTokens)) {
+    return "x-sim-answer-tokens";
+  }
+  return std::nullopt;
+}
+
+/// Returns the fault reply with its pause, or the normal plan with the pause applied.
+ReplyPlan applyFault(const FaultPlan& fault, double timeScale, ReplyPlan normal) {
+  auto plan = makeFaultReply(fault).value_or(std::move(normal));
+  if (fault.stallMs && !fault.stallAfterEvents) {
+    plan.stall = scaledDelay(*fault.stallMs, timeScale);
+  }
+  return plan;
+}
+
+std::int64_t unixSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+RequestRouter::RequestRouter(SimConfig config)
+    : config_(std::move(config)), modelsBody_(buildModelsBody(config_)) {}
+
+ReplyPlan RequestRouter::route(const HttpRequest& request) {
+  const auto number = nextNumber_.fetch_add(1, std::memory_order_relaxed);
+  auto plan = routeByTarget(request, number);
+  plan.requestId = "sim-" + std::to_string(number);
+  return plan;
+}
+
+ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t number) {
+  const auto faultText = request["x-sim-fault"];
+  auto parsedFault = parseFaultPlan(faultText);
+  if (const auto* error = std::get_if<std::string>(&parsedFault)) {
+    return makeErrorPlan(400, "x-sim-fault header: " + *error, {}, "invalid_sim_fault");
+  }
+  const auto& headerFault = std::get<FaultPlan>(parsedFault);
+
+  std::string_view path = request.target();
+  path = path.substr(0, path.find('?'));
+  const bool isGet = request.method() == http::verb::get;
+  const bool isPost = request.method() == http::verb::post;
+
+  if (path == kHealthPath || path == kModelsPath) {
+    if (!isGet) {
+      auto plan = makeErrorPlan(405, "method not allowed on " + std::string(path) + ", use GET");
+      plan.headers.emplace_back("Allow", "GET");
+      return plan;
+    }
+    auto body = path == kHealthPath ? std::string("{\"status\":\"ok\"}") : modelsBody_;
+    return applyFault(headerFault, config_.timeScale, makeJsonPlan(std::move(body)));
+  }
+  if (path != kChatPath && path != kCompletionsPath && path != kEmbeddingsPath) {
+    return makeErrorPlan(404, "unknown path " + std::string(path), {}, "unknown_url");
+  }
+  if (!isPost) {
+    auto plan = makeErrorPlan(405, "method not allowed on " + std::string(path) + ", use POST");
+    plan.headers.emplace_back("Allow", "POST");
+    return plan;
+  }
+  if (headerFault.reset || headerFault.status) {
+    return applyFault(headerFault, config_.timeScale, {});
+  }
+  return planModelRequest(request, path, number);
+}
+
+ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::string_view path,
+                                          std::uint64_t number) const {
+  const auto body = nlohmann::json::parse(request.body(), nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return makeErrorPlan(400, "the request body is not a valid JSON object", {}, "invalid_json");
+  }
+
+  ExchangeContext context;
+  if (auto error = readModel(body, context.model)) {
+    return makeErrorPlan(400, error->message, error->param, "invalid_value");
+  }
+  context.number = number;
+  context.created = unixSeconds();
+  context.timeScale = config_.timeScale;
+  context.profile = config_.profileFor(context.model);
+  if (auto header = applyProfileHeaders(request, context.profile)) {
+    return makeErrorPlan(400, "invalid value in header " + *header, {}, "invalid_sim_header");
+  }
+
+  // The config loader and routeByTarget validated both lists, but a SimConfig built in code
+  // skips the loader.
+  const auto combined = context.profile.fault + ";" + std::string(request["x-sim-fault"]);
+  auto parsedFault = parseFaultPlan(combined);
+  if (const auto* error = std::get_if<std::string>(&parsedFault)) {
+    spdlog::error("invalid fault list for model {}: {}", context.model, *error);
+    return makeErrorPlan(500, "invalid fault list for model " + context.model + ": " + *error);
+  }
+  context.fault = std::get<FaultPlan>(parsedFault);
+
+  ReplyPlan plan;
+  if (path == kEmbeddingsPath) {
+    plan = planEmbeddings(body, context);
+  } else {
+    const auto kind = path == kChatPath ? CompletionKind::kChat : CompletionKind::kText;
+    plan = planCompletion(kind, body, context);
+  }
+  return applyFault(context.fault, context.timeScale, std::move(plan));
+}
+
+}  // namespace pointsman::sim
