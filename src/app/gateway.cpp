@@ -14,6 +14,8 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -222,8 +224,14 @@ int runGateway(const ServeOptions& options) {
   // A client that goes away mid-write must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    Gateway gateway(options, result.config);
-    return gateway.run();
+    // The Gateway is never destroyed: coroutine frames of idle connections still sit in the
+    // stopped io_contexts, and tearing those down after their listeners and pools is unsafe.
+    // Requests were drained, logs are flushed, and the kernel reclaims the rest.
+    auto* gateway = new Gateway(options, result.config);
+    const int exit_code = gateway->run();
+    spdlog::shutdown();
+    std::fflush(nullptr);
+    std::_Exit(exit_code);
   } catch (const std::exception& exception) {
     spdlog::error("pointsman cannot start: {}", exception.what());
     return 1;

@@ -2,6 +2,7 @@
 
 #include "sim/answer_text.hpp"
 #include "sim/request_fields.hpp"
+#include "sim/tool_call_reply.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -178,7 +179,8 @@ ReplyPlan planCompletion(CompletionKind kind, const nlohmann::json& body,
       answerSeed(context.model),
       tokenCount,
       request.maxTokens ? "length" : "stop",
-      TokenUsage{estimateTokens(request.promptCharacters) + request.promptTokenIds, tokenCount}};
+      TokenUsage{estimateTokens(request.promptCharacters) + request.promptTokenIds, tokenCount},
+      {}};
 
   ReplyPlan plan;
   const auto ttft = scaledDelay(context.profile.ttftMs, context.timeScale);
@@ -186,9 +188,11 @@ ReplyPlan planCompletion(CompletionKind kind, const nlohmann::json& body,
   plan.tokenInterval =
       tokensPerSecond > 0 ? scaledDelay(1000.0 / tokensPerSecond, context.timeScale) : Delay{0};
 
+  const auto tool = kind == CompletionKind::kChat ? findWeatherTool(body) : std::nullopt;
+  const auto toolBody = tool ? makeToolCallReply(context, *tool, script) : std::string();
   if (!request.stream) {
-    plan.body = buildBody(kind, context, script);
-    plan.firstTokenDelay = ttft + plan.tokenInterval * tokenCount;
+    plan.body = tool ? toolBody : buildBody(kind, context, script);
+    plan.firstTokenDelay = ttft + plan.tokenInterval * script.usage.completionTokens;
     return plan;
   }
   plan.kind = ReplyKind::kStream;

@@ -171,12 +171,14 @@ asio::awaitable<bool> sendStream(Link& link, const ReplyPlan& plan, unsigned ver
   const auto& prefix = script.events.contentPrefix();
   const auto& suffix = script.events.contentSuffix();
 
+  const bool preset = !script.presetEvents.empty();
+  const int eventCount = preset ? static_cast<int>(script.presetEvents.size()) : script.tokenCount;
   for (int sent = 0;; ++sent) {
     if (const auto cut = findStreamCut(faults, sent); cut != StreamCut::kNone) {
       const bool reusable = co_await cutStream(link, cut, keepAlive);
       co_return reusable;
     }
-    if (sent == script.tokenCount) {
+    if (sent == eventCount) {
       break;
     }
     Delay delay = sent == 0 ? plan.firstTokenDelay : plan.tokenInterval;
@@ -188,10 +190,15 @@ asio::awaitable<bool> sendStream(Link& link, const ReplyPlan& plan, unsigned ver
       co_return false;
     }
 
-    const auto token = answerToken(script.seed, sent, script.tokenCount);
-    const std::array buffers{asio::buffer(prefix), asio::buffer(token.data(), token.size()),
-                             asio::buffer(suffix)};
-    const bool written = co_await writeChunk(link, buffers);
+    bool written = false;
+    if (preset) {
+      written = co_await writeEvent(link, script.presetEvents[static_cast<std::size_t>(sent)]);
+    } else {
+      const auto token = answerToken(script.seed, sent, script.tokenCount);
+      const std::array buffers{asio::buffer(prefix), asio::buffer(token.data(), token.size()),
+                               asio::buffer(suffix)};
+      written = co_await writeChunk(link, buffers);
+    }
     if (!written) {
       co_return false;
     }

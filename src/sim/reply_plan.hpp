@@ -35,6 +35,8 @@ struct StreamScript {
   int tokenCount = 0;
   std::string finishReason;
   TokenUsage usage;
+  /// When not empty, these events replace the token events, such as the chunks of a tool call.
+  std::vector<std::string> presetEvents;
 };
 
 /// The stream faults of FaultPlan, with the pause already scaled.

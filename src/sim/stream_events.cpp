@@ -44,6 +44,16 @@ std::string StreamEvents::chunkHead() const {
   return head;
 }
 
+std::string StreamEvents::deltaEvent(std::string_view deltaJson) const {
+  std::string event = chunkHead();
+  event += "\"choices\":[{\"index\":0,\"delta\":";
+  event += deltaJson;
+  event += ",\"logprobs\":null,\"finish_reason\":null}]";
+  event += includeUsage_ ? ",\"usage\":null}" : "}";
+  event += kEventEnd;
+  return event;
+}
+
 std::string StreamEvents::finishEvent(std::string_view finishReason) const {
   std::string event = chunkHead();
   if (kind_ == CompletionKind::kChat) {

@@ -28,6 +28,8 @@ class StreamEvents {
   [[nodiscard]] const std::string& contentSuffix() const { return contentSuffix_; }
   [[nodiscard]] bool includeUsage() const { return includeUsage_; }
 
+  /// A chat chunk whose delta is `deltaJson`, a serialized JSON object, with no finish reason.
+  [[nodiscard]] std::string deltaEvent(std::string_view deltaJson) const;
   /// The chunk with an empty delta (or text) and the finish reason.
   [[nodiscard]] std::string finishEvent(std::string_view finishReason) const;
   /// The chunk with `choices: []` and the usage, sent when the request set include_usage.

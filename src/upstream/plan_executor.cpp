@@ -136,14 +136,14 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   }
 
   // A 200 whose body is not JSON is a degraded answer: another deployment may do better.
-  const auto parsed = nlohmann::json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) {
+  // accept() checks the syntax without building a document; only `usage` is parsed for real.
+  if (!nlohmann::json::accept(body)) {
     UpstreamError error;
     error.kind = UpstreamErrorKind::Protocol;
     error.detail = "upstream answered 200 with a body that is not JSON";
     co_return error;
   }
-  attempt.outcome.usage = api::usageFromResponse(parsed);
+  attempt.outcome.usage = api::usageFromResponseText(body);
   attempt.call.release();
 
   attempt.outcome.status = status;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace pointsman::api {
 
@@ -17,5 +18,9 @@ struct Usage {
 
 /// Reads `usage` from a response body or a stream chunk; nothing when absent or null.
 std::optional<Usage> usageFromResponse(const nlohmann::json& body);
+
+/// The same from raw JSON text, parsing only the `usage` object: a relay that does not need the
+/// rest of a large answer skips building it. Nothing when absent, null or malformed.
+std::optional<Usage> usageFromResponseText(std::string_view body);
 
 }  // namespace pointsman::api
