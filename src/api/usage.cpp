@@ -1,5 +1,7 @@
 #include <pointsman/api/usage.hpp>
 
+#include "api/thread_json_parser.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace pointsman::api {
@@ -8,29 +10,6 @@ namespace {
 std::int64_t integerAt(const nlohmann::json& object, const char* key) {
   const auto value = object.find(key);
   return value != object.end() && value->is_number() ? value->get<std::int64_t>() : 0;
-}
-
-/// End of the JSON object that starts at `start` (which holds '{'), or npos.
-std::size_t objectEnd(std::string_view text, std::size_t start) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = start; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{') {
-      ++depth;
-    } else if (c == '}' && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
 }
 
 Usage usageFromObject(const nlohmann::json& usage) {
@@ -48,25 +27,29 @@ Usage usageFromObject(const nlohmann::json& usage) {
 
 }  // namespace
 
-std::optional<Usage> usageFromResponseText(std::string_view body) {
-  // Inside a JSON string every quote is escaped, so an unescaped `"usage"` followed by ':' is a key.
-  constexpr std::string_view kKey = "\"usage\"";
-  for (auto position = body.rfind(kKey); position != std::string_view::npos;
-       position = position == 0 ? std::string_view::npos : body.rfind(kKey, position - 1)) {
-    std::size_t value = position + kKey.size();
-    while (value < body.size() && (body[value] == ' ' || body[value] == '\n' || body[value] == '\r' || body[value] == '\t')) ++value;
-    if (value >= body.size() || body[value] != ':') continue;
-    ++value;
-    while (value < body.size() && (body[value] == ' ' || body[value] == '\n' || body[value] == '\r' || body[value] == '\t')) ++value;
-    if (value >= body.size() || body[value] != '{') return std::nullopt;
+ResponseBodyInfo inspectResponseBody(std::string_view body) {
+  ResponseBodyInfo info;
+  simdjson::dom::element document;
+  if (threadJsonParser().parse(body.data(), body.size()).get(document)) return info;
+  info.valid_json = true;
 
-    const auto end = objectEnd(body, value);
-    if (end == std::string_view::npos) return std::nullopt;
-    const auto usage = nlohmann::json::parse(body.substr(value, end - value), nullptr, false);
-    if (usage.is_discarded() || !usage.is_object()) return std::nullopt;
-    return usageFromObject(usage);
+  simdjson::dom::object usage;
+  if (document["usage"].get_object().get(usage)) return info;
+  const auto count = [](simdjson::dom::object object, const char* key) {
+    int64_t value = 0;
+    return object[key].get_int64().get(value) ? int64_t{0} : value;
+  };
+
+  Usage result;
+  result.prompt_tokens = count(usage, "prompt_tokens");
+  result.completion_tokens = count(usage, "completion_tokens");
+  simdjson::dom::object details;
+  if (!usage["prompt_tokens_details"].get_object().get(details)) result.cached_prompt_tokens = count(details, "cached_tokens");
+  if (!usage["completion_tokens_details"].get_object().get(details)) {
+    result.reasoning_tokens = count(details, "reasoning_tokens");
   }
-  return std::nullopt;
+  info.usage = result;
+  return info;
 }
 
 std::optional<Usage> usageFromResponse(const nlohmann::json& body) {

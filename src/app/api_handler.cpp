@@ -4,7 +4,7 @@
 
 #include <pointsman/admin/admin_handler.hpp>
 #include <pointsman/api/models_list.hpp>
-#include <pointsman/api/request_validation.hpp>
+#include <pointsman/api/request_view.hpp>
 #include <pointsman/http/gzip.hpp>
 #include <pointsman/route/route_resolver.hpp>
 
@@ -112,14 +112,11 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   if (auto error = decodeRequestBody(message, scope.config->server.max_body_bytes)) {
     co_return co_await sendError(scope, *error);
   }
-  nlohmann::json body = nlohmann::json::parse(message.body(), nullptr, false);
-  if (body.is_discarded()) {
-    co_return co_await sendError(scope, api::ApiError::invalidRequest(
-                                            "The request body is not valid JSON. Send a JSON object with Content-Type: application/json."));
-  }
-  if (auto error = api::validateRequest(endpoint, body)) co_return co_await sendError(scope, *error);
+  auto parsed = api::parseRequest(endpoint, message.body());
+  if (auto* error = std::get_if<api::ApiError>(&parsed)) co_return co_await sendError(scope, *error);
+  const auto& view = std::get<api::RequestView>(parsed);
 
-  const auto& model = body["model"].get_ref<const std::string&>();
+  const auto& model = view.model;
   scope.record.requested_model = model;
   auto resolved = route::resolvePlan(*scope.config, model);
   if (auto* error = std::get_if<api::ApiError>(&resolved)) co_return co_await sendError(scope, *error);
@@ -128,9 +125,7 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   scope.record.policy = plan.policy;
   scope.record.decision = plan.decision;
 
-  const auto stream_field = body.find("stream");
-  const bool stream = api::endpointStreams(endpoint) && stream_field != body.end() && stream_field->is_boolean() &&
-                      stream_field->get<bool>();
+  const bool stream = api::endpointStreams(endpoint) && view.stream;
   scope.record.stream = stream;
 
   upstream::ExecutionRequest execution;

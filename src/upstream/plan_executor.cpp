@@ -136,14 +136,14 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   }
 
   // A 200 whose body is not JSON is a degraded answer: another deployment may do better.
-  // accept() checks the syntax without building a document; only `usage` is parsed for real.
-  if (!nlohmann::json::accept(body)) {
+  const auto body_info = api::inspectResponseBody(body);
+  if (!body_info.valid_json) {
     UpstreamError error;
     error.kind = UpstreamErrorKind::Protocol;
     error.detail = "upstream answered 200 with a body that is not JSON";
     co_return error;
   }
-  attempt.outcome.usage = api::usageFromResponseText(body);
+  attempt.outcome.usage = body_info.usage;
   attempt.call.release();
 
   attempt.outcome.status = status;

@@ -19,8 +19,14 @@ struct Usage {
 /// Reads `usage` from a response body or a stream chunk; nothing when absent or null.
 std::optional<Usage> usageFromResponse(const nlohmann::json& body);
 
-/// The same from raw JSON text, parsing only the `usage` object: a relay that does not need the
-/// rest of a large answer skips building it. Nothing when absent, null or malformed.
-std::optional<Usage> usageFromResponseText(std::string_view body);
+/// What the relay needs from a non-streamed answer's body.
+struct ResponseBodyInfo {
+  bool valid_json = false;
+  std::optional<Usage> usage;
+};
+
+/// Checks that `body` is JSON and reads its `usage`, with the thread's simdjson parser, so a
+/// large answer costs no document build.
+ResponseBodyInfo inspectResponseBody(std::string_view body);
 
 }  // namespace pointsman::api
