@@ -76,8 +76,34 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
 
   context_.metrics.requests_in_flight.add(1);
   context_.state.requests_in_flight.fetch_add(1);
-  const bool is_post = request.message.method() == bhttp::verb::post;
-  const bool is_get = request.message.method() == bhttp::verb::get;
+  // Nothing thrown inside one request may end the connection without an answer or leave the
+  // in-flight count high (which would stall the drain), so the dispatch is fenced here.
+  std::string failure;
+  try {
+    co_await dispatch(scope, path);
+  } catch (const std::exception& exception) {
+    failure = exception.what();
+  }
+  if (!failure.empty()) {
+    spdlog::error("req={} internal error while handling {}: {}", scope.request_id, path, failure);
+    if (!writer.headersSent()) {
+      const api::ApiError error{500, "Internal error in the gateway; the request id is " + scope.request_id + ".",
+                                "server_error", {}, "internal_error", {}};
+      co_await sendError(scope, error);
+    } else {
+      co_await writer.endStream();
+    }
+  }
+
+  record(scope);
+  context_.state.requests_in_flight.fetch_sub(1);
+  context_.metrics.requests_in_flight.add(-1);
+}
+
+asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view path) {
+  const auto& message = scope.request.message;
+  const bool is_post = message.method() == bhttp::verb::post;
+  const bool is_get = message.method() == bhttp::verb::get;
 
   // Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
   if (path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
@@ -85,22 +111,19 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
       const auto model_id = path.size() > 11 ? path.substr(11) : std::string_view();
       co_await listModels(scope, model_id);
     } else {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(path)));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path)));
     }
   } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
              path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
     if (is_post) {
       co_await proxy(scope, path.substr(3));
     } else {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(request.message.method_string()), std::string(path)));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path)));
     }
   } else {
     co_await sendError(scope, api::ApiError::notFound(std::string(path)));
   }
 
-  record(scope);
-  context_.state.requests_in_flight.fetch_sub(1);
-  context_.metrics.requests_in_flight.add(-1);
 }
 
 asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view path_after_v1) {

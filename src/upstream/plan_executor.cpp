@@ -41,6 +41,11 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
   ExecutionOutcome outcome;
   CancelState cancel;
   writer.setDisconnectHandler([&cancel] { cancel.cancel(); });
+  // The handler points at this frame's CancelState, so it must not outlive any return below.
+  struct ClearDisconnectHandler {
+    http::ResponseWriter& writer;
+    ~ClearDisconnectHandler() { writer.setDisconnectHandler(nullptr); }
+  } clear_disconnect_handler{writer};
 
   std::vector<std::string> tried;
   std::optional<UpstreamError> last_error;
@@ -96,8 +101,6 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
                     candidate.provider->name, last_error->detail, outcomeName(*last_error));
     }
   }
-  writer.setDisconnectHandler(nullptr);
-
   if (cancel.cancelled || writer.clientGone()) {
     outcome.client_gone = true;
     outcome.status = 499;

@@ -37,6 +37,7 @@ class ApiHandler {
  private:
   struct RequestScope;
 
+  boost::asio::awaitable<void> dispatch(RequestScope& scope, std::string_view path);
   boost::asio::awaitable<void> proxy(RequestScope& scope, std::string_view path_after_v1);
   boost::asio::awaitable<void> listModels(RequestScope& scope, std::string_view model_id);
   boost::asio::awaitable<void> sendError(RequestScope& scope, const api::ApiError& error);
