@@ -1,10 +1,9 @@
-#include <pointsman/upstream/backoff.hpp>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <pointsman/upstream/backoff.hpp>
 
 namespace pointsman::upstream {
 namespace {
@@ -43,15 +42,17 @@ std::optional<milliseconds> parseDecimalMilliseconds(std::string_view text, int 
   for (int digit = 0; digit < scale_digits; ++digit) {
     if (total > kMaxHintMilliseconds / 10) return std::nullopt;
     const auto index = static_cast<std::size_t>(digit);
-    total = total * 10 + (index < fraction.size() ? static_cast<std::uint64_t>(fraction[index] - '0') : 0);
+    total = total * 10 +
+            (index < fraction.size() ? static_cast<std::uint64_t>(fraction[index] - '0') : 0);
   }
-  const auto rest = fraction.substr(std::min(fraction.size(), static_cast<std::size_t>(scale_digits)));
+  const auto rest =
+      fraction.substr(std::min(fraction.size(), static_cast<std::size_t>(scale_digits)));
   if (rest.find_first_not_of('0') != std::string_view::npos) ++total;
   if (total > kMaxHintMilliseconds) return std::nullopt;
   return milliseconds(static_cast<milliseconds::rep>(total));
 }
 
-/// A fixed-width unsigned field of an HTTP date, e.g. the "06" of "06 Nov".
+/// Parses a fixed-width unsigned field of an HTTP date, e.g. the "06" of "06 Nov".
 std::optional<int> parseField(std::string_view text) {
   if (!std::all_of(text.begin(), text.end(), isDigit)) return std::nullopt;
   int value = 0;
@@ -61,7 +62,8 @@ std::optional<int> parseField(std::string_view text) {
 
 /// Index of `name` in `names` (0 based), or nothing.
 template <std::size_t N>
-std::optional<unsigned> indexOf(const std::array<std::string_view, N>& names, std::string_view name) {
+std::optional<unsigned> indexOf(const std::array<std::string_view, N>& names,
+                                std::string_view name) {
   const auto found = std::find(names.begin(), names.end(), name);
   if (found == names.end()) return std::nullopt;
   return static_cast<unsigned>(found - names.begin());
@@ -72,10 +74,9 @@ constexpr std::array<std::string_view, 7> kDayNames = {"Mon", "Tue", "Wed", "Thu
 constexpr std::array<std::string_view, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-/// Parses an IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110, section 5.6.7). The day
-/// name must be valid but is not checked against the date.
-// NOTE: the obsolete RFC 850 and asctime date formats, which RFC 9110 asks recipients to accept,
-// are rejected as malformed.
+/// Parses an IMF-fixdate, the preferred HTTP-date format: "Sun, 06 Nov 1994 08:49:37 GMT". The
+/// day name must be valid but is not checked against the date.
+// NOTE: the two obsolete HTTP-date formats (RFC 850 and asctime) are rejected as malformed.
 std::optional<std::chrono::system_clock::time_point> parseImfFixdate(std::string_view text) {
   constexpr std::string_view kLayout = "Ddd, DD Mmm YYYY HH:MM:SS GMT";
   if (text.size() != kLayout.size()) return std::nullopt;
@@ -105,10 +106,11 @@ std::optional<std::chrono::system_clock::time_point> parseImfFixdate(std::string
 }  // namespace
 
 milliseconds backoffDelay(const RetryPolicy& policy, int retry_number, double uniform01) {
-  // Past 2^30 times the base, the cap is max_backoff for any sane configuration.
+  // Doubling stops after 30 retries: 2^30 times a 1 ms base is already over 12 days.
   const int doublings = std::clamp(retry_number - 1, 0, 30);
-  const double cap_ms = std::min(static_cast<double>(policy.base_backoff.count()) * std::ldexp(1.0, doublings),
-                                 static_cast<double>(policy.max_backoff.count()));
+  const double cap_ms =
+      std::min(static_cast<double>(policy.base_backoff.count()) * std::ldexp(1.0, doublings),
+               static_cast<double>(policy.max_backoff.count()));
   const double fraction = std::clamp(uniform01, 0.0, 1.0);
   return milliseconds(static_cast<milliseconds::rep>(std::floor(std::max(cap_ms, 0.0) * fraction)));
 }
@@ -132,13 +134,13 @@ RetryDelay nextDelay(const RetryPolicy& policy, int retry_number, double uniform
                      std::chrono::steady_clock::time_point now,
                      std::chrono::steady_clock::time_point deadline) {
   const auto backoff = backoffDelay(policy, retry_number, uniform01);
-  const auto wanted = std::max(backoff, upstream_delay.value_or(milliseconds::zero()));
-  if (deadline == std::chrono::steady_clock::time_point::max()) return {wanted, true};
+  const auto target = std::max(backoff, upstream_delay.value_or(milliseconds::zero()));
+  if (deadline == std::chrono::steady_clock::time_point::max()) return {target, true};
 
   if (deadline <= now) return {milliseconds::zero(), false};
   const auto remaining = std::chrono::floor<milliseconds>(deadline - now);
-  if (wanted >= deadline - now) return {remaining, false};
-  return {wanted, true};
+  if (target >= deadline - now) return {remaining, false};
+  return {target, true};
 }
 
 }  // namespace pointsman::upstream

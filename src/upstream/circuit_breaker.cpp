@@ -1,6 +1,5 @@
-#include <pointsman/upstream/circuit_breaker.hpp>
-
 #include <algorithm>
+#include <pointsman/upstream/circuit_breaker.hpp>
 
 namespace pointsman::upstream {
 namespace {
@@ -13,11 +12,13 @@ constexpr std::uint64_t kStateMask = 0b11;
 constexpr std::uint64_t kMaxBucketRequests = 0xFFFF;
 
 std::int64_t nanosecondsOf(CircuitBreaker::TimePoint time) {
-  return std::max<std::int64_t>(0, std::chrono::duration_cast<nanoseconds>(time.time_since_epoch()).count());
+  return std::max<std::int64_t>(
+      0, std::chrono::duration_cast<nanoseconds>(time.time_since_epoch()).count());
 }
 
 CircuitBreaker::TimePoint timePointOf(std::int64_t ns) {
-  return CircuitBreaker::TimePoint(std::chrono::duration_cast<CircuitBreaker::TimePoint::duration>(nanoseconds(ns)));
+  return CircuitBreaker::TimePoint(
+      std::chrono::duration_cast<CircuitBreaker::TimePoint::duration>(nanoseconds(ns)));
 }
 
 std::uint64_t packPhase(BreakerState state, std::int64_t cool_down_end_ns) {
@@ -28,7 +29,9 @@ BreakerState stateOf(std::uint64_t phase) { return static_cast<BreakerState>(pha
 
 std::int64_t coolDownEndOf(std::uint64_t phase) { return static_cast<std::int64_t>(phase >> 2); }
 
-std::uint32_t bucketEpochOf(std::uint64_t bucket) { return static_cast<std::uint32_t>(bucket >> 32); }
+std::uint32_t bucketEpochOf(std::uint64_t bucket) {
+  return static_cast<std::uint32_t>(bucket >> 32);
+}
 
 std::uint64_t requestsOf(std::uint64_t bucket) { return (bucket >> 16) & 0xFFFF; }
 
@@ -59,7 +62,8 @@ Admission CircuitBreaker::tryAcquire(TimePoint now) {
         if (nanosecondsOf(now) < coolDownEndOf(phase)) return Admission::RejectedOpen;
         // The cool-down is over. Whichever thread wins the exchange half-opens the breaker; the
         // others find it changed and look again.
-        phase_.compare_exchange_strong(phase, packPhase(BreakerState::HalfOpen, coolDownEndOf(phase)),
+        phase_.compare_exchange_strong(phase,
+                                       packPhase(BreakerState::HalfOpen, coolDownEndOf(phase)),
                                        std::memory_order_acq_rel, std::memory_order_acquire);
         break;
     }
@@ -98,8 +102,8 @@ void CircuitBreaker::onFailure(Admission admitted, TimePoint now) {
 void CircuitBreaker::onRateLimited(Admission admitted, TimePoint until) {
   const auto until_ns = nanosecondsOf(until);
   auto current = rate_limited_until_ns_.load(std::memory_order_relaxed);
-  while (current < until_ns &&
-         !rate_limited_until_ns_.compare_exchange_weak(current, until_ns, std::memory_order_relaxed)) {
+  while (current < until_ns && !rate_limited_until_ns_.compare_exchange_weak(
+                                   current, until_ns, std::memory_order_relaxed)) {
   }
   if (admitted == Admission::Probe) releaseProbe();
 }
@@ -125,7 +129,9 @@ CircuitBreaker::TimePoint CircuitBreaker::rateLimitedUntil() const {
   return timePointOf(rate_limited_until_ns_.load(std::memory_order_relaxed));
 }
 
-int CircuitBreaker::probesInFlight() const { return probes_in_flight_.load(std::memory_order_relaxed); }
+int CircuitBreaker::probesInFlight() const {
+  return probes_in_flight_.load(std::memory_order_relaxed);
+}
 
 bool CircuitBreaker::isRateLimited(TimePoint now) const {
   return nanosecondsOf(now) < rate_limited_until_ns_.load(std::memory_order_relaxed);
@@ -154,7 +160,8 @@ bool CircuitBreaker::failureRateExceeded(std::int64_t bucket) const {
   for (std::int64_t age = 0; age < kWindowBuckets; ++age) {
     const auto number = bucket - age;
     if (number < window_start || number < 0) break;
-    const auto value = buckets_[static_cast<std::size_t>(number % kWindowBuckets)].load(std::memory_order_relaxed);
+    const auto value =
+        buckets_[static_cast<std::size_t>(number % kWindowBuckets)].load(std::memory_order_relaxed);
     if (bucketEpochOf(value) != static_cast<std::uint32_t>(number)) continue;
     requests += requestsOf(value);
     failures += failuresOf(value);
@@ -186,7 +193,7 @@ void CircuitBreaker::openIfIn(BreakerState expected, TimePoint now) {
   auto phase = phase_.load(std::memory_order_acquire);
   if (stateOf(phase) != expected) return;
   const auto cool_down_end = nanosecondsOf(now + policy_.cool_down);
-  // Losing the exchange means another thread changed the state first; its change stands.
+  // Losing the exchange means another thread changed the state first, and its change is kept.
   phase_.compare_exchange_strong(phase, packPhase(BreakerState::Open, cool_down_end),
                                  std::memory_order_acq_rel, std::memory_order_relaxed);
 }

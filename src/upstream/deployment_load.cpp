@@ -1,6 +1,5 @@
-#include <pointsman/upstream/deployment_load.hpp>
-
 #include <algorithm>
+#include <pointsman/upstream/deployment_load.hpp>
 
 namespace pointsman::upstream {
 

@@ -1,7 +1,6 @@
-#include <pointsman/upstream/hedge_budget.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <pointsman/upstream/hedge_budget.hpp>
 
 namespace pointsman::upstream {
 namespace {
@@ -32,12 +31,14 @@ bool HedgeBudget::tryHedge() {
   auto current = units_.load(std::memory_order_relaxed);
   do {
     if (current < kUnitsPerToken) return false;
-  } while (!units_.compare_exchange_weak(current, current - kUnitsPerToken, std::memory_order_relaxed));
+  } while (
+      !units_.compare_exchange_weak(current, current - kUnitsPerToken, std::memory_order_relaxed));
   return true;
 }
 
 double HedgeBudget::tokens() const {
-  return static_cast<double>(units_.load(std::memory_order_relaxed)) / static_cast<double>(kUnitsPerToken);
+  return static_cast<double>(units_.load(std::memory_order_relaxed)) /
+         static_cast<double>(kUnitsPerToken);
 }
 
 }  // namespace pointsman::upstream

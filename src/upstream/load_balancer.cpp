@@ -47,7 +47,8 @@ std::size_t pickWeighted(Candidates candidates, std::size_t eligible, BalanceRan
   return last_positive;
 }
 
-std::size_t pickLeastOutstanding(Candidates candidates, std::size_t eligible, BalanceRandom& random) {
+std::size_t pickLeastOutstanding(Candidates candidates, std::size_t eligible,
+                                 BalanceRandom& random) {
   if (eligible == 1) return nthEligible(candidates, 0, notExcluded);
   const auto first_rank = uniformIndex(eligible, random);
   // A second rank drawn from the other eligible-1 ranks, so that the two choices differ.
@@ -93,9 +94,12 @@ std::optional<std::size_t> pickDeployment(BalanceStrategy strategy, Candidates c
   if (eligible == 0) return std::nullopt;
 
   switch (strategy) {
-    case BalanceStrategy::WeightedRandom: return pickWeighted(candidates, eligible, random);
-    case BalanceStrategy::LeastOutstanding: return pickLeastOutstanding(candidates, eligible, random);
-    case BalanceStrategy::LowestLatency: return pickLowestLatency(candidates, random);
+    case BalanceStrategy::WeightedRandom:
+      return pickWeighted(candidates, eligible, random);
+    case BalanceStrategy::LeastOutstanding:
+      return pickLeastOutstanding(candidates, eligible, random);
+    case BalanceStrategy::LowestLatency:
+      return pickLowestLatency(candidates, random);
   }
   return std::nullopt;
 }

@@ -1,13 +1,11 @@
-#include <pointsman/upstream/retry_policy.hpp>
-
 #include <nlohmann/json.hpp>
-
+#include <pointsman/upstream/retry_policy.hpp>
 #include <string>
 
 namespace pointsman::upstream {
 namespace {
 
-/// Where a failed request should go next, before the attempt limits are applied.
+/// Order in which a failed request tries deployments, before the attempt limits apply.
 enum class Preference {
   /// A transient fault: the same deployment first, then the next one.
   SameThenNext,
@@ -17,8 +15,8 @@ enum class Preference {
   NextOnly,
 };
 
-/// The `code` of an OpenAI-style error body (`{"error":{"code":...}}` or a top-level `code`), or
-/// an empty string when the body is not JSON or has none.
+/// Extracts the `code` of an OpenAI-style error body (`{"error":{"code":...}}` or a top-level
+/// `code`), or an empty string when the body is not JSON or has none.
 std::string errorCode(const UpstreamError& error) {
   if (error.kind != UpstreamErrorKind::HttpStatus || error.body.empty()) return "";
   const auto body = nlohmann::json::parse(error.body, nullptr, /*allow_exceptions=*/false);
@@ -55,16 +53,21 @@ Preference preferenceFor(const RetryPolicy& policy, const AttemptOutcome& outcom
     case UpstreamErrorKind::ConnectTimeout:
     case UpstreamErrorKind::ConnectionReset:
     case UpstreamErrorKind::IdleTimeout:
-    case UpstreamErrorKind::InBandError: return Preference::SameThenNext;
+    case UpstreamErrorKind::InBandError:
+      return Preference::SameThenNext;
     case UpstreamErrorKind::DnsFailure:
     case UpstreamErrorKind::ResponseHeadersTimeout:
     case UpstreamErrorKind::FirstTokenTimeout:
     case UpstreamErrorKind::TotalTimeout:
-    case UpstreamErrorKind::Protocol: return Preference::NextThenSame;
+    case UpstreamErrorKind::Protocol:
+      return Preference::NextThenSame;
     // A certificate or handshake fault does not go away within one request.
-    case UpstreamErrorKind::TlsFailure: return Preference::NextOnly;
-    case UpstreamErrorKind::Cancelled: return Preference::NextOnly;
-    case UpstreamErrorKind::HttpStatus: break;
+    case UpstreamErrorKind::TlsFailure:
+      return Preference::NextOnly;
+    case UpstreamErrorKind::Cancelled:
+      return Preference::NextOnly;
+    case UpstreamErrorKind::HttpStatus:
+      break;
   }
   // A provider's rejection of the gateway's own credentials repeats on every retry.
   if (error.http_status == 401 || error.http_status == 403) return Preference::NextOnly;
@@ -73,7 +76,7 @@ Preference preferenceFor(const RetryPolicy& policy, const AttemptOutcome& outcom
   return Preference::SameThenNext;
 }
 
-/// True when the request itself is at fault, so no deployment would answer it differently.
+/// True when the request itself is at fault, so no deployment would respond differently.
 bool requestAtFault(const RetryPolicy& policy, const AttemptOutcome& outcome) {
   const auto& error = outcome.error;
   if (isContextLengthExceeded(error)) return !outcome.larger_context_available;

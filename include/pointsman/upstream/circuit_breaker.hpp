@@ -26,7 +26,7 @@ struct BreakerPolicy {
 
 enum class BreakerState { Closed, Open, HalfOpen };
 
-/// The answer of `CircuitBreaker::tryAcquire`.
+/// Result of `CircuitBreaker::tryAcquire`.
 enum class Admission {
   /// Send the request: the breaker is closed.
   Allowed,

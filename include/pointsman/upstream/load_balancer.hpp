@@ -1,15 +1,14 @@
 #pragma once
 
-#include <pointsman/upstream/deployment_load.hpp>
-
 #include <cstddef>
 #include <optional>
+#include <pointsman/upstream/deployment_load.hpp>
 #include <random>
 #include <span>
 
 namespace pointsman::upstream {
 
-/// How a request chooses among equivalent deployments.
+/// Rule for choosing among equivalent deployments.
 enum class BalanceStrategy {
   /// At random, in proportion to each candidate's configured weight.
   WeightedRandom,

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <pointsman/upstream/upstream_error.hpp>
-
 #include <chrono>
 #include <optional>
+#include <pointsman/upstream/upstream_error.hpp>
 
 namespace pointsman::upstream {
 
@@ -27,7 +26,7 @@ struct RetryPolicy {
   std::chrono::milliseconds max_retry_after{30'000};
 };
 
-/// What to do after a failed attempt.
+/// Next step after a failed attempt.
 enum class RetryVerdict {
   /// Try the same deployment again after a delay.
   RetrySame,
@@ -37,7 +36,7 @@ enum class RetryVerdict {
   NoAttemptsLeft,
   /// The request's deadline has passed.
   DeadlinePassed,
-  /// Another attempt would fail the same way: return the upstream's answer to the client.
+  /// Another attempt would fail the same way: return the upstream's response to the client.
   NotRetryable,
   /// The client disconnected or cancelled: start nothing more.
   ClientGone,
@@ -53,7 +52,7 @@ struct AttemptOutcome {
   /// Untried deployments of the plan after the current one.
   int candidates_left = 0;
   std::chrono::steady_clock::time_point now;
-  /// When the request must be answered; `time_point::max()` means no deadline.
+  /// Time by which the client must have a response; `time_point::max()` means no deadline.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   /// The upstream's requested delay (parsed Retry-After or retry-after-ms), when it sent one.
   std::optional<std::chrono::milliseconds> upstream_delay;
