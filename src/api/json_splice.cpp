@@ -19,6 +19,14 @@ std::optional<std::size_t> skipString(std::string_view text, std::size_t start) 
   return std::nullopt;
 }
 
+/// Compares a raw JSON key (without its quotes) with `key`, decoding escapes such as `\u0065`
+/// first, because a parser sees `"mod\u0065l"` as `model`.
+bool keyEquals(std::string_view raw_key, std::string_view key) {
+  if (raw_key.find('\\') == std::string_view::npos) return raw_key == key;
+  const auto decoded = nlohmann::json::parse("\"" + std::string(raw_key) + "\"", nullptr, false);
+  return decoded.is_string() && decoded.get_ref<const std::string&>() == key;
+}
+
 }  // namespace
 
 std::optional<std::string> replaceTopLevelString(std::string_view body, std::string_view key,
@@ -48,8 +56,7 @@ std::optional<std::string> replaceTopLevelString(std::string_view body, std::str
 
     const auto string_end = skipString(body, i);
     if (!string_end) return std::nullopt;
-    const bool is_wanted_key = depth == 1 && expecting_key &&
-                               body.substr(i + 1, *string_end - i - 2) == key;
+    const bool is_wanted_key = depth == 1 && expecting_key && keyEquals(body.substr(i + 1, *string_end - i - 2), key);
     expecting_key = false;
     if (!is_wanted_key) {
       i = *string_end - 1;

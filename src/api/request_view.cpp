@@ -28,7 +28,7 @@ std::optional<ApiError> validateMessage(element message, std::size_t index) {
   for (const auto candidate : kMessageRoles) known_role = known_role || role == candidate;
   if (!known_role) {
     return ApiError::invalidRequest(path + ".role \"" + std::string(role) +
-                                        "\" is not one of system, developer, user, assistant, tool",
+                                        "\" is not one of system, developer, user, assistant, tool, function",
                                     path + ".role");
   }
 
@@ -105,6 +105,12 @@ std::variant<RequestView, ApiError> parseRequest(Endpoint endpoint, std::string_
   }
   object fields;
   if (document.get_object().get(fields)) return ApiError::invalidRequest("The request body must be a JSON object.");
+
+  // A second `model` (also one spelled with escapes) would let the upstream, whose parser may keep
+  // the last one, run a model no route allows.
+  int model_members = 0;
+  for (const auto member : fields) model_members += member.key == "model" ? 1 : 0;
+  if (model_members > 1) return ApiError::invalidRequest("'model' must appear only once in the request body.", "model");
 
   RequestView view;
   element model;

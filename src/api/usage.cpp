@@ -35,9 +35,12 @@ ResponseBodyInfo inspectResponseBody(std::string_view body) {
 
   simdjson::dom::object usage;
   if (document["usage"].get_object().get(usage)) return info;
+  // Some servers write counts as 10.0; they are read like integers, as the nlohmann path does.
   const auto count = [](simdjson::dom::object object, const char* key) {
     int64_t value = 0;
-    return object[key].get_int64().get(value) ? int64_t{0} : value;
+    if (!object[key].get_int64().get(value)) return value;
+    double fractional = 0;
+    return object[key].get_double().get(fractional) ? int64_t{0} : static_cast<int64_t>(fractional);
   };
 
   Usage result;

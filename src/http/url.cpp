@@ -59,8 +59,10 @@ std::optional<Url> parseUrl(std::string_view text) {
   while (!url.base_path.empty() && url.base_path.back() == '/') url.base_path.pop_back();
 
   if (authority.find('@') != std::string_view::npos || authority.empty()) return std::nullopt;
-  const bool has_port = authority.back() != ']' && authority.find(':') != std::string_view::npos &&
-                        (authority.front() == '[' || authority.find(':') == authority.rfind(':'));
+  // An IPv6 literal must be bracketed, so an unbracketed authority has at most one colon.
+  const bool bracketed = authority.front() == '[';
+  if (!bracketed && authority.find(':') != authority.rfind(':')) return std::nullopt;
+  const bool has_port = authority.back() != ']' && authority.find(':') != std::string_view::npos;
   if (has_port) {
     auto host_port = parseHostPort(authority);
     if (!host_port) return std::nullopt;

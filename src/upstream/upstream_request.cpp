@@ -2,6 +2,8 @@
 
 #include <pointsman/api/json_splice.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
 
@@ -47,7 +49,14 @@ http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& reques
   }
 
   auto body = api::replaceTopLevelString(*request.body, "model", candidate.deployment->model);
-  message.body() = body ? std::move(*body) : *request.body;
+  if (body) {
+    message.body() = std::move(*body);
+  } else {
+    // The splice only fails on shapes parseRequest() rejects; re-serializing is the safe fallback.
+    auto document = nlohmann::json::parse(*request.body, nullptr, false);
+    if (document.is_object()) document["model"] = candidate.deployment->model;
+    message.body() = document.dump();
+  }
   message.keep_alive(true);
   message.prepare_payload();
   return message;
