@@ -115,10 +115,13 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
     }
   } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
              path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
+    const auto endpoint = api::endpointForPath(path.substr(3));
     if (is_post) {
       co_await proxy(scope, path.substr(3));
-    } else {
+    } else if (endpoint != api::Endpoint::Passthrough) {
       co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path)));
+    } else {
+      co_await sendError(scope, api::ApiError::notFound(std::string(path)));
     }
   } else {
     co_await sendError(scope, api::ApiError::notFound(std::string(path)));

@@ -1,5 +1,7 @@
 // The `providers:` section.
 
+#include <pointsman/telemetry/redact.hpp>
+
 #include "config/file_reading.hpp"
 #include "config/sections.hpp"
 #include "config/yaml_reader.hpp"
@@ -98,7 +100,8 @@ void readBaseUrl(const MapReader& reader, std::string& out) {
     return;
   }
   if (const std::string problem = checkBaseUrl(url); !problem.empty()) {
-    reader.context().error(reader.pathOf("base_url"), "invalid URL \"" + url + "\": " + problem);
+    // The URL is masked: a rejected URL may still carry a key in its query or user part.
+    reader.context().error(reader.pathOf("base_url"), "invalid URL \"" + telemetry::redactUrl(url) + "\": " + problem);
     return;
   }
 

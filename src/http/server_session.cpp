@@ -102,6 +102,13 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_await sendLimitError(408, "request headers were not received in time", "request_timeout");
     co_return false;
   }
+  // Beast checks a declared Content-Length against the body limit while it reads the headers.
+  if (header_error == bhttp::error::body_limit) {
+    co_await sendLimitError(413, "request body is larger than the limit of " +
+                                     std::to_string(limits_.max_body_bytes) + " bytes",
+                            "request_too_large");
+    co_return false;
+  }
   if (header_error) {
     if (header_error != bhttp::error::end_of_stream && header_error != asio::error::eof) {
       co_await sendLimitError(400, "malformed HTTP request: " + header_error.message(), "bad_request");

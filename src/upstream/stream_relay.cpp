@@ -80,14 +80,15 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runStream(Attempt& a
     if (auto error = co_await attempt.call.readWholeBody(body, kMaxErrorBodyBytes, timeouts.idle, attempt.totalDeadline())) {
       co_return error;
     }
-    attempt.call.release();
     auto error = httpStatusError(status, std::move(body), content_type);
     if (status == 200) {
       error.kind = UpstreamErrorKind::Protocol;
       error.detail = "upstream answered a stream request with " + content_type + " instead of an event stream";
     }
+    // Headers live on the connection, so they are read before it goes back to the pool.
     error.retry_after = attempt.call.header("retry-after");
     error.retry_after_ms = attempt.call.header("retry-after-ms");
+    attempt.call.release();
     co_return error;
   }
 

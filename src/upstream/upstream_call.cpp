@@ -110,9 +110,10 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::send(http::UpstreamR
   co_return makeError(UpstreamErrorKind::ConnectionReset, "connection closed by the upstream twice");
 }
 
-unsigned UpstreamCall::status() const { return connection_->status(); }
+unsigned UpstreamCall::status() const { return connection_ ? connection_->status() : 0; }
 
 std::string UpstreamCall::header(std::string_view name) const {
+  if (!connection_) return {};
   const auto& headers = connection_->headers();
   const auto found = headers.find(beast::string_view(name.data(), name.size()));
   return found == headers.end() ? std::string() : std::string(found->value());

@@ -220,7 +220,7 @@ models:
                   "anthropic, azure_openai",
                   "providers.a.base_url: invalid URL \"ftp://x\": must start with http:// or "
                   "https://",
-                  "providers.b.base_url: invalid URL \"https://x/v1?key=1\": must not contain a "
+                  "providers.b.base_url: invalid URL \"https://x/v1?key=***\": must not contain a "
                   "query or fragment",
                   StartsWith("providers.c.base_url: missing;"),
                   "providers.d.type: missing; supported values: openai, anthropic, azure_openai",
