@@ -18,13 +18,22 @@ class JsonLineWriter {
   void field(std::string_view key, std::string_view value) {
     writeKey(key);
     out_ += '"';
-    for (const char c : value) appendEscaped(c);
+    // Runs of plain characters are appended at once; only the rare special character is escaped.
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(value.substr(run_start, i - run_start));
+      appendEscaped(value[i]);
+      run_start = i + 1;
+    }
+    out_.append(value.substr(run_start));
     out_ += '"';
   }
   template <class Integer>
   void number(std::string_view key, Integer value) {
     writeKey(key);
-    fmt::format_to(std::back_inserter(out_), "{}", value);
+    out_ += std::to_string(value);
   }
   void decimal(std::string_view key, double value) {
     writeKey(key);
@@ -38,9 +47,8 @@ class JsonLineWriter {
 
  private:
   void writeKey(std::string_view key) {
-    if (!first_) out_ += ',';
+    out_ += first_ ? "\"" : ",\"";
     first_ = false;
-    out_ += '"';
     out_ += key;
     out_ += "\":";
   }
