@@ -9,6 +9,8 @@
 #include <pointsman/route/route_resolver.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <charconv>
 #include <spdlog/spdlog.h>
 
 namespace pointsman::app {
@@ -59,6 +61,30 @@ std::optional<api::ApiError> decodeRequestBody(http::RequestMessage& message, st
   return std::nullopt;
 }
 
+const config::RetryConfig& retryConfigFor(const config::Config& config, const std::string& route) {
+  const auto found = config.routes.find(route);
+  if (found != config.routes.end() && found->second.retry) return *found->second.retry;
+  return config.resilience.retry;
+}
+
+/// The request's overall deadline: the route's `timeout_ms` (else `resilience.request_timeout_ms`),
+/// shortened by the client's `x-pointsman-timeout-ms` when it sent a smaller positive number.
+Clock::time_point deadlineFor(const config::Config& config, const std::string& route, const http::RequestMessage& message,
+                              Clock::time_point received_at) {
+  auto timeout = config.resilience.request_timeout;
+  const auto found = config.routes.find(route);
+  if (found != config.routes.end() && found->second.timeout.count() > 0) timeout = found->second.timeout;
+
+  const auto header = headerValue(message, "x-pointsman-timeout-ms");
+  long long client_ms = 0;
+  const auto [end, error] = std::from_chars(header.data(), header.data() + header.size(), client_ms);
+  if (!header.empty() && error == std::errc() && end == header.data() + header.size() && client_ms > 0 &&
+      (timeout.count() == 0 || client_ms < timeout.count())) {
+    timeout = std::chrono::milliseconds(client_ms);
+  }
+  return timeout.count() > 0 ? received_at + timeout : Clock::time_point::max();
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics) {}
@@ -73,6 +99,18 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
   std::string_view target(request.message.target().data(), request.message.target().size());
   const auto path = target.substr(0, target.find('?'));
   if (co_await admin::answerHealthProbe(path, context_.state, scope.base_headers, writer)) co_return;
+
+  // Past the in-flight limit a quick 503 protects the requests already admitted.
+  const auto max_in_flight = scope.config->resilience.max_in_flight;
+  if (max_in_flight > 0 && context_.state.requests_in_flight.load() >= static_cast<std::int64_t>(max_in_flight)) {
+    context_.metrics.requests_shed.increment();
+    const api::ApiError error{503, "The gateway is at its limit of " + std::to_string(max_in_flight) +
+                                       " requests in flight. Retry after the given delay.",
+                              "server_error", {}, "overloaded", "1"};
+    co_await sendError(scope, error);
+    record(scope);
+    co_return;
+  }
 
   context_.metrics.requests_in_flight.add(1);
   context_.state.requests_in_flight.fetch_add(1);
@@ -163,6 +201,10 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   execution.request_id = scope.request_id;
   execution.received_at = scope.request.received_at;
   execution.plan = &plan;
+  const auto breakers = std::atomic_load(&context_.breakers);
+  execution.breakers = breakers.get();
+  execution.retry = upstream::retryPolicyFrom(retryConfigFor(*scope.config, plan.route));
+  execution.deadline = deadlineFor(*scope.config, plan.route, message, scope.request.received_at);
   execution.stream_keepalive = scope.config->server.stream_keepalive;
   execution.response_headers = scope.base_headers;
   execution.response_headers.emplace_back("x-pointsman-route", plan.requested_model);

@@ -57,7 +57,8 @@ class Gateway {
       : options_(std::move(options)),
         store_(initial),
         metrics_(registry_),
-        context_{store_, metrics_, state_, std::make_shared<telemetry::RequestLog>(initial->telemetry.request_log)},
+        context_{store_, metrics_, state_, std::make_shared<telemetry::RequestLog>(initial->telemetry.request_log),
+                 upstream::BreakerSet::build(*initial, nullptr)},
         admin_handler_(store_, registry_, state_) {}
 
   int run() {
@@ -162,6 +163,8 @@ class Gateway {
                         std::make_shared<telemetry::RequestLog>(result.config->telemetry.request_log));
     }
     setLogLevel(result.config->telemetry.log_level);
+    std::atomic_store(&context_.breakers,
+                      upstream::BreakerSet::build(*result.config, std::atomic_load(&context_.breakers).get()));
     store_.replace(result.config);
     metrics_.config_reloads.increment();
     metrics_.config_last_reload_success.set(1);

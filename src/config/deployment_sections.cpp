@@ -17,7 +17,7 @@ constexpr std::array<std::string_view, 4> kPriceKeys = {"input", "cached_input",
                                                         "cache_write"};
 constexpr std::array<std::string_view, 4> kCapabilities = {"tools", "vision", "json",
                                                            "embeddings"};
-constexpr std::array<std::string_view, 1> kRouteKeys = {"use"};
+constexpr std::array<std::string_view, 3> kRouteKeys = {"use", "retry", "timeout_ms"};
 
 void readModelId(const MapReader& reader, const std::string& name, std::string& out) {
   out = name;
@@ -91,8 +91,18 @@ void parseDeployment(const std::string& name, const YAML::Node& node, const std:
   reader.read("tags", deployment.tags);
 }
 
+void readRouteRetry(const MapReader& reader, const RetryConfig& defaultRetry,
+                    std::optional<RetryConfig>& out) {
+  if (!reader.has("retry")) {
+    return;
+  }
+  RetryConfig retry = defaultRetry;
+  parseRetry(reader.child("retry"), reader.pathOf("retry"), reader.context(), retry);
+  out = retry;
+}
+
 void parseRoute(const std::string& name, const YAML::Node& node, const std::string& path,
-                LoadContext& context, RouteConfig& route) {
+                LoadContext& context, const RetryConfig& defaultRetry, RouteConfig& route) {
   route.name = name;
   if (name.empty()) {
     context.error(path, "route name must not be empty");
@@ -102,6 +112,9 @@ void parseRoute(const std::string& name, const YAML::Node& node, const std::stri
   if (!reader.isMap() && !isEmptyValue(node)) {
     return;
   }
+  readRouteRetry(reader, defaultRetry, route.retry);
+  reader.read("timeout_ms", route.timeout, Bound::NonNegative);
+
   if (!reader.has("use")) {
     context.error(reader.pathOf("use"),
                   "missing; list the deployments to try in order, e.g. use: [mini]");
@@ -130,11 +143,11 @@ void parseModels(const YAML::Node& node, LoadContext& context,
                });
 }
 
-void parseRoutes(const YAML::Node& node, LoadContext& context,
+void parseRoutes(const YAML::Node& node, LoadContext& context, const RetryConfig& defaultRetry,
                  std::map<std::string, RouteConfig>& routes) {
   forEachEntry(node, "routes", context,
                [&](const std::string& name, const YAML::Node& value, const std::string& path) {
-                 parseRoute(name, value, path, context, routes[name]);
+                 parseRoute(name, value, path, context, defaultRetry, routes[name]);
                });
 }
 

@@ -11,8 +11,8 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kTopLevelKeys = {
-    "server", "admin", "auth", "providers", "models", "routes", "telemetry"};
+constexpr std::array<std::string_view, 8> kTopLevelKeys = {
+    "server", "admin", "auth", "providers", "models", "routes", "resilience", "telemetry"};
 
 std::string locationLabel(const std::string& sourcePath) {
   return sourcePath.empty() ? "" : " in " + sourcePath;
@@ -54,7 +54,9 @@ void parseSections(const YAML::Node& root, LoadContext& context, Config& config)
   parseAuth(reader.child("auth"), context, config.auth);
   parseProviders(reader.child("providers"), context, config.providers);
   parseModels(reader.child("models"), context, config.models);
-  parseRoutes(reader.child("routes"), context, config.routes);
+  // Routes copy `resilience.retry` as the base of their own `retry:`, so it is read first.
+  parseResilience(reader.child("resilience"), context, config.resilience);
+  parseRoutes(reader.child("routes"), context, config.resilience.retry, config.routes);
   parseTelemetry(reader.child("telemetry"), context, config.telemetry);
 
   checkReferences(config, context);

@@ -22,7 +22,14 @@ void parseProviders(const YAML::Node& node, LoadContext& context,
 
 void parseModels(const YAML::Node& node, LoadContext& context,
                  std::map<std::string, DeploymentConfig>& models);
-void parseRoutes(const YAML::Node& node, LoadContext& context,
+void parseResilience(const YAML::Node& node, LoadContext& context, ResilienceConfig& resilience);
+
+/// Reads a `retry:` block at `path` on top of `retry`, so keys the block omits keep their values.
+void parseRetry(const YAML::Node& node, const std::string& path, LoadContext& context,
+                RetryConfig& retry);
+
+/// `defaultRetry` is `resilience.retry`, the base that each route's `retry:` block overrides.
+void parseRoutes(const YAML::Node& node, LoadContext& context, const RetryConfig& defaultRetry,
                  std::map<std::string, RouteConfig>& routes);
 
 /// Checks the rules that involve more than one section: deployments name defined providers,

@@ -22,7 +22,8 @@ struct PlanExecutor::Attempt {
 
   /// The attempt's deadline for everything, or the far future when no total is configured.
   [[nodiscard]] Clock::time_point totalDeadline() const {
-    return timeouts().total.count() > 0 ? started + timeouts().total : Clock::time_point::max();
+    const auto attempt_deadline = timeouts().total.count() > 0 ? started + timeouts().total : Clock::time_point::max();
+    return std::min(attempt_deadline, request.deadline);
   }
 
   [[nodiscard]] http::HeaderList responseHeaders(std::string_view content_type) const;

@@ -4,7 +4,12 @@
 
 #include <pointsman/api/stream_event.hpp>
 #include <pointsman/http/error_body.hpp>
+#include <pointsman/upstream/backoff.hpp>
 #include <pointsman/upstream/failure_policy.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -31,10 +36,39 @@ std::string_view timeoutPhase(UpstreamErrorKind kind) {
   }
 }
 
+void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error) {
+  if (!breaker) return;
+  const auto now = Clock::now();
+  if (!error) {
+    breaker->onSuccess(admission, now);
+    return;
+  }
+  if (error->kind == UpstreamErrorKind::Cancelled || error->origin == ErrorOrigin::Client) {
+    // The client's own faults say nothing about the deployment's health.
+    breaker->onAbandoned(admission);
+    return;
+  }
+  if (error->kind == UpstreamErrorKind::HttpStatus && error->http_status == 429) {
+    // A 429 from one key says nothing about the host: cool down, do not count a failure.
+    const auto hint = parseRetryAfter(error->retry_after, error->retry_after_ms, std::chrono::system_clock::now());
+    breaker->onRateLimited(admission, now + hint.value_or(std::chrono::seconds(1)));
+    return;
+  }
+  breaker->onFailure(admission, now);
+}
+
+bool largerContextAfter(const std::vector<route::Candidate>& candidates, std::size_t index) {
+  const auto current = candidates[index].deployment->context;
+  for (std::size_t later = index + 1; later < candidates.size(); ++later) {
+    if (current > 0 && candidates[later].deployment->context > current) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 PlanExecutor::PlanExecutor(http::ConnectionPool& pool, telemetry::GatewayMetrics& metrics)
-    : pool_(pool), metrics_(metrics) {}
+    : pool_(pool), metrics_(metrics), random_(std::random_device{}()) {}
 
 asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& request,
                                                         http::ResponseWriter& writer) {
@@ -50,57 +84,76 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
   std::vector<std::string> tried;
   std::optional<UpstreamError> last_error;
   const auto& candidates = request.plan->candidates;
+  int attempts_total = 0;
+  bool stop = false;
 
-  for (std::size_t index = 0; index < candidates.size() && !cancel.cancelled; ++index) {
+  for (std::size_t index = 0; index < candidates.size() && !stop && !cancel.cancelled; ++index) {
     const auto& candidate = candidates[index];
-    outcome.deployment = candidate.deployment->name;
-    tried.push_back(candidate.deployment->name);
-    outcome.attempts.push_back({candidate.deployment->name, "", 0});
+    auto* breaker = request.breakers ? request.breakers->find(candidate.deployment->name) : nullptr;
 
-    const auto url = http::parseUrl(candidate.provider->base_url);
-    UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
-    Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url)};
+    for (int attempt_on_deployment = 1; !cancel.cancelled; ++attempt_on_deployment) {
+      const auto admission = breaker ? breaker->tryAcquire(Clock::now()) : Admission::Allowed;
+      if (admission == Admission::RejectedOpen || admission == Admission::RejectedRateLimited) {
+        // A deployment that is cooling down is skipped without an upstream call.
+        addFlag(outcome.flags, admission == Admission::RejectedOpen ? "BO" : "BR");
+        metrics_.breaker_rejections.labels({candidate.deployment->name}).increment();
+        break;
+      }
 
-    // GCC 12 miscompiles co_await inside ?:, && and ||, so every co_await here is a statement.
-    std::optional<UpstreamError> error;
-    if (request.stream) {
-      error = co_await runStream(attempt);
-    } else {
-      error = co_await runNonStream(attempt);
+      ++attempts_total;
+      if (tried.empty() || tried.back() != candidate.deployment->name) tried.push_back(candidate.deployment->name);
+      auto result = co_await runAttempt(request, writer, outcome, candidate, cancel);
+      reportToBreaker(breaker, admission, result.error);
+      if (!result.error || result.committed) co_return outcome;
+
+      recordFailure(request, outcome, candidate, *result.error);
+      AttemptOutcome attempt_outcome;
+      attempt_outcome.error = *result.error;
+      attempt_outcome.attempt_on_deployment = attempt_on_deployment;
+      attempt_outcome.attempts_total = attempts_total;
+      attempt_outcome.candidates_left = static_cast<int>(candidates.size() - index - 1);
+      attempt_outcome.now = Clock::now();
+      attempt_outcome.deadline = request.deadline;
+      attempt_outcome.upstream_delay =
+          parseRetryAfter(result.error->retry_after, result.error->retry_after_ms, std::chrono::system_clock::now());
+      attempt_outcome.larger_context_available = largerContextAfter(candidates, index);
+      const auto verdict = classify(request.retry, attempt_outcome);
+      last_error = std::move(result.error);
+
+      if (verdict == RetryVerdict::ClientGone) break;
+      if (verdict == RetryVerdict::NotRetryable) {
+        co_await returnUpstreamError(request, writer, outcome, *last_error);
+        co_return outcome;
+      }
+      if (verdict == RetryVerdict::NoAttemptsLeft || verdict == RetryVerdict::DeadlinePassed) {
+        if (verdict == RetryVerdict::DeadlinePassed) addFlag(outcome.flags, "DL");
+        stop = true;
+        break;
+      }
+      if (verdict == RetryVerdict::RetrySame) {
+        const auto delay = nextDelay(request.retry, attempt_on_deployment, uniform_(random_), attempt_outcome.upstream_delay,
+                                     Clock::now(), request.deadline);
+        if (!delay.fits_deadline) break;
+        spdlog::warn("req={} attempt {} at deployment={} failed: {} ({}); retrying the same deployment in {} ms",
+                     request.request_id, outcome.attempts.size(), candidate.deployment->name, last_error->detail,
+                     outcomeName(*last_error), delay.delay.count());
+        metrics_.retries.labels({candidate.deployment->name, std::string(outcomeName(*last_error))}).increment();
+        addFlag(outcome.flags, "RT");
+        if (!co_await sleepFor(delay.delay, cancel)) break;
+        continue;
+      }
+      break;  // FailOver
     }
-    outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
 
-    const std::string outcome_name = error ? std::string(outcomeName(*error)) : "ok";
-    outcome.attempts.back().outcome = outcome_name;
-    metrics_.upstream_attempts.labels({candidate.deployment->name, outcome_name}).increment();
-    if (!error) co_return outcome;
-
-    addFlag(outcome.flags, accessFlag(*error));
-    if (const auto phase = timeoutPhase(error->kind); !phase.empty()) {
-      metrics_.upstream_timeouts.labels({candidate.deployment->name, std::string(phase)}).increment();
-    }
-
-    const auto verdict = classifyFailure(*error);
-    if (verdict == FailureVerdict::Stop || cancel.cancelled) break;
-    if (verdict == FailureVerdict::ReturnToClient) {
-      co_await returnUpstreamError(attempt, *error);
-      co_return outcome;
-    }
-    if (attempt.committed) co_return outcome;  // the stream already ended with an error event
-
-    last_error = std::move(error);
-    if (index + 1 < candidates.size()) {
+    if (!stop && !cancel.cancelled && last_error && index + 1 < candidates.size()) {
       const auto& next = candidates[index + 1].deployment->name;
-      spdlog::warn("req={} attempt {} at deployment={} provider={} failed: {} ({}); failing over to {}",
-                   request.request_id, outcome.attempts.size(), candidate.deployment->name,
-                   candidate.provider->name, last_error->detail, outcomeName(*last_error), next);
-      metrics_.failovers.labels({candidate.deployment->name, next, outcome_name}).increment();
-    } else {
-      spdlog::error("req={} attempt {} at deployment={} provider={} failed: {} ({}); no deployment left",
-                    request.request_id, outcome.attempts.size(), candidate.deployment->name,
-                    candidate.provider->name, last_error->detail, outcomeName(*last_error));
+      spdlog::warn("req={} deployment={} provider={} failed: {} ({}); failing over to {}", request.request_id,
+                   candidate.deployment->name, candidate.provider->name, last_error->detail, outcomeName(*last_error),
+                   next);
+      metrics_.failovers.labels({candidate.deployment->name, next, std::string(outcomeName(*last_error))}).increment();
     }
   }
+
   if (cancel.cancelled || writer.clientGone()) {
     outcome.client_gone = true;
     outcome.status = 499;
@@ -108,9 +161,118 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
     co_return outcome;
   }
 
+  if (!last_error) {
+    // Every breaker turned the request away before any upstream call.
+    co_await answerAllCoolingDown(request, writer, outcome);
+    co_return outcome;
+  }
+  spdlog::error("req={} every attempt failed ({}); last error at deployment={}: {} ({})", request.request_id,
+                outcome.attempts.size(), outcome.deployment, last_error->detail, outcomeName(*last_error));
   addFlag(outcome.flags, "RX");
   co_await answerWithError(request, writer, outcome, *last_error, tried);
   co_return outcome;
+}
+
+asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const ExecutionRequest& request,
+                                                                       http::ResponseWriter& writer,
+                                                                       ExecutionOutcome& outcome,
+                                                                       const route::Candidate& candidate,
+                                                                       CancelState& cancel) {
+  outcome.deployment = candidate.deployment->name;
+  outcome.attempts.push_back({candidate.deployment->name, "", 0});
+
+  const auto url = http::parseUrl(candidate.provider->base_url);
+  UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
+  Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url)};
+
+  // GCC 12 miscompiles co_await inside ?:, && and ||, so every co_await here is a statement.
+  AttemptResult result;
+  if (request.stream) {
+    result.error = co_await runStream(attempt);
+  } else {
+    result.error = co_await runNonStream(attempt);
+  }
+  result.committed = attempt.committed;
+  outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
+
+  const std::string outcome_name = result.error ? std::string(outcomeName(*result.error)) : "ok";
+  outcome.attempts.back().outcome = outcome_name;
+  metrics_.upstream_attempts.labels({candidate.deployment->name, outcome_name}).increment();
+  co_return result;
+}
+
+void PlanExecutor::recordFailure(const ExecutionRequest& request, ExecutionOutcome& outcome,
+                                 const route::Candidate& candidate, const UpstreamError& error) {
+  addFlag(outcome.flags, accessFlag(error));
+  if (const auto phase = timeoutPhase(error.kind); !phase.empty()) {
+    metrics_.upstream_timeouts.labels({candidate.deployment->name, std::string(phase)}).increment();
+  }
+  if (error.kind == UpstreamErrorKind::HttpStatus && (error.http_status == 401 || error.http_status == 403)) {
+    spdlog::error("req={} provider={} rejected the gateway's credentials for deployment={} (HTTP {}); check its api_key",
+                  request.request_id, candidate.provider->name, candidate.deployment->name, error.http_status);
+  }
+}
+
+asio::awaitable<bool> PlanExecutor::sleepFor(std::chrono::milliseconds delay, CancelState& cancel) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(delay);
+  cancel.sleeping = &timer;
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  cancel.sleeping = nullptr;
+  co_return !cancel.cancelled;
+}
+
+asio::awaitable<void> PlanExecutor::answerAllCoolingDown(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                         ExecutionOutcome& outcome) {
+  // Only rate-limit cool-downs: a 429 with the shortest wait, without an upstream call.
+  const auto now = Clock::now();
+  std::optional<Clock::time_point> earliest_rate_limit;
+  const route::Candidate* earliest_open = nullptr;
+  Clock::time_point earliest_open_end = Clock::time_point::max();
+  for (const auto& candidate : request.plan->candidates) {
+    auto* breaker = request.breakers ? request.breakers->find(candidate.deployment->name) : nullptr;
+    if (!breaker) continue;
+    if (breaker->rateLimitedUntil() > now) {
+      earliest_rate_limit = std::min(earliest_rate_limit.value_or(Clock::time_point::max()), breaker->rateLimitedUntil());
+    } else if (breaker->coolDownEndsAt() < earliest_open_end) {
+      earliest_open_end = breaker->coolDownEndsAt();
+      earliest_open = &candidate;
+    }
+  }
+
+  if (!earliest_open && earliest_rate_limit) {
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(*earliest_rate_limit - now);
+    const api::ApiError error{429, "Every deployment of `" + request.plan->requested_model +
+                                       "` is cooling down after rate limits. Retry after the given delay.",
+                              "rate_limit_error", {}, "rate_limit_exceeded", std::to_string(std::max<long long>(1, wait.count()))};
+    outcome.status = 429;
+    outcome.error_message = error.message;
+    auto headers = makeResponseHeaders(request, outcome, "application/json");
+    headers.emplace_back("retry-after", error.retry_after);
+    co_await writer.sendResponse(429, std::move(headers), error.body());
+    co_return;
+  }
+
+  // Every breaker is open after errors: the one whose cool-down ends first gets a probe rather
+  // than the request failing untried.
+  CancelState cancel;
+  writer.setDisconnectHandler([&cancel] { cancel.cancel(); });
+  addFlag(outcome.flags, "BP");
+  auto result = co_await runAttempt(request, writer, outcome, *earliest_open, cancel);
+  writer.setDisconnectHandler(nullptr);
+  if (!result.error || result.committed) co_return;
+  if (cancel.cancelled) {
+    outcome.client_gone = true;
+    outcome.status = 499;
+    co_return;
+  }
+  recordFailure(request, outcome, *earliest_open, *result.error);
+  if (classifyFailure(*result.error) == FailureVerdict::ReturnToClient) {
+    co_await returnUpstreamError(request, writer, outcome, *result.error);
+    co_return;
+  }
+  std::vector<std::string> tried{earliest_open->deployment->name};
+  co_await answerWithError(request, writer, outcome, *result.error, tried);
 }
 
 asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt& attempt) {
@@ -157,7 +319,8 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   co_return std::nullopt;
 }
 
-asio::awaitable<void> PlanExecutor::returnUpstreamError(Attempt& attempt, const UpstreamError& error) {
+asio::awaitable<void> PlanExecutor::returnUpstreamError(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                        ExecutionOutcome& outcome, const UpstreamError& error) {
   // The request's own fault: the client sees the upstream's status and body (type, code, param
   // and message kept). A body that is not an OpenAI error object is wrapped into one.
   std::string body = error.body;
@@ -165,17 +328,17 @@ asio::awaitable<void> PlanExecutor::returnUpstreamError(Attempt& attempt, const 
   if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("error")) {
     body = http::openAiErrorBody(body.empty() ? error.detail : body.substr(0, 2000), "invalid_request_error");
   }
-  attempt.outcome.status = error.http_status;
-  attempt.outcome.error_message = error.detail;
-  attempt.outcome.attempts.back().status = error.http_status;
+  outcome.status = error.http_status;
+  outcome.error_message = error.detail;
+  if (!outcome.attempts.empty()) outcome.attempts.back().status = error.http_status;
 
-  if (attempt.writer.headersSent()) {
-    co_await attempt.writer.sendStreamData("data: " + body + "\n\n");
-    co_await attempt.writer.endStream();
+  if (writer.headersSent()) {
+    co_await writer.sendStreamData("data: " + body + "\n\n");
+    co_await writer.endStream();
     co_return;
   }
-  co_await attempt.writer.sendResponse(error.http_status, attempt.responseHeaders("application/json"),
-                                       std::move(body));
+  co_await writer.sendResponse(error.http_status, makeResponseHeaders(request, outcome, "application/json"),
+                               std::move(body));
 }
 
 asio::awaitable<void> PlanExecutor::answerWithError(const ExecutionRequest& request, http::ResponseWriter& writer,

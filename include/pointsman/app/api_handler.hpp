@@ -24,6 +24,8 @@ struct ApiContext {
   http::ServerState& state;
   /// Replaced on reload; read with std::atomic_load.
   std::shared_ptr<telemetry::RequestLog> request_log;
+  /// The circuit breakers of the current snapshot's deployments; replaced on reload.
+  std::shared_ptr<const upstream::BreakerSet> breakers;
 };
 
 /// The public listener: the OpenAI API under `/v1`, plus `/healthz` and `/readyz`. One instance

@@ -136,12 +136,67 @@ struct DeploymentConfig {
   std::set<std::string> tags;
 };
 
+/// `retry:` — how one request retries and fails over.
+struct RetryConfig {
+  /// `max_attempts_per_deployment`: attempts at one deployment before failing over, >= 1. Default 1.
+  int max_attempts_per_deployment = 1;
+  /// `max_total_attempts`: cap on attempts across all deployments, >= 0. The default 0 means no
+  /// cap beyond one pass over the candidates.
+  int max_total_attempts = 0;
+  /// `base_backoff_ms`: first wait before a retry at the same deployment, > 0. Default 200 ms.
+  Milliseconds base_backoff{200};
+  /// `max_backoff_ms`: longest wait between two attempts, >= `base_backoff_ms`. Default 10 s.
+  Milliseconds max_backoff{10'000};
+  /// `retry_same_on_429`: retry a 429 at the same deployment before failing over. Default true.
+  bool retry_same_on_429 = true;
+  /// `failover_on_content_filter`: try the next deployment when a provider's content filter
+  /// rejects the request. Default false.
+  bool failover_on_content_filter = false;
+  /// `max_retry_after_ms`: an upstream Retry-After longer than this fails over instead of
+  /// waiting, >= 0. Default 30 s.
+  Milliseconds max_retry_after{30'000};
+};
+
+/// `breaker:` — the circuit breaker of every deployment.
+struct BreakerConfig {
+  /// `consecutive_failures`: failures in a row that open the breaker, >= 1. Default 5.
+  int consecutive_failures = 5;
+  /// `failure_rate`: share of failed requests in the 10 s window that opens the breaker, in
+  /// (0, 1]. Default 0.5.
+  double failure_rate = 0.5;
+  /// `min_requests`: requests in the 10 s window before `failure_rate` counts, >= 1. Default 20.
+  int min_requests = 20;
+  /// `cool_down_ms`: time an open breaker waits before it lets probes through, > 0. Default 30 s.
+  Milliseconds cool_down{30'000};
+  /// `max_probes`: half-open probe requests at once, >= 1. Default 1.
+  int max_probes = 1;
+};
+
+/// `resilience:` — defaults for every route and deployment.
+struct ResilienceConfig {
+  /// `retry:` — the retry policy of a route that has no `retry:` of its own.
+  RetryConfig retry;
+  BreakerConfig breaker;
+  /// `max_in_flight`: requests handled at once before new ones get 503 with Retry-After; 0 (the
+  /// default) means no limit.
+  std::size_t max_in_flight = 0;
+  /// `request_timeout_ms`: overall deadline of a request whose route sets no `timeout_ms`; 0 (the
+  /// default) means none.
+  Milliseconds request_timeout{0};
+};
+
 /// `routes.<name>` — a name clients put in `model`, bound to a policy. Until the rule engine
 /// exists, a route is the `use:` shorthand: one unconditional rule, deployments tried in order.
 struct RouteConfig {
   std::string name;
   /// `use`: deployment names in failover order.
   std::vector<std::string> use;
+  /// `retry`: this route's retry policy. Keys it omits take their values from `resilience.retry`;
+  /// nullopt when the route has no `retry:` block, so `resilience.retry` applies unchanged.
+  std::optional<RetryConfig> retry;
+  /// `timeout_ms`: overall deadline of a request on this route; 0 (the default) means
+  /// `resilience.request_timeout_ms` applies.
+  Milliseconds timeout{0};
 };
 
 /// `telemetry:` — logs and the request log.
@@ -163,6 +218,7 @@ struct Config {
   /// `models:` — deployments by name.
   std::map<std::string, DeploymentConfig> models;
   std::map<std::string, RouteConfig> routes;
+  ResilienceConfig resilience;
   TelemetryConfig telemetry;
   /// Path the config was read from; empty when built in code.
   std::string source_path;

@@ -21,6 +21,12 @@ struct GatewayMetrics {
   Family<Counter>& upstream_timeouts;
   /// from, to, reason
   Family<Counter>& failovers;
+  /// deployment, reason: another attempt at the same deployment
+  Family<Counter>& retries;
+  /// deployment: attempts skipped because the breaker was open or cooling down after a 429
+  Family<Counter>& breaker_rejections;
+  /// Requests turned away with 503 because too many were in flight.
+  Counter& requests_shed;
   /// deployment, kind ("prompt", "completion", "cached_prompt", "reasoning")
   Family<Counter>& tokens;
   Gauge& requests_in_flight;

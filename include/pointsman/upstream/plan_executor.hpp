@@ -7,12 +7,15 @@
 #include <pointsman/http/response_writer.hpp>
 #include <pointsman/route/plan.hpp>
 #include <pointsman/telemetry/gateway_metrics.hpp>
+#include <pointsman/upstream/breaker_set.hpp>
+#include <pointsman/upstream/retry_policy.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,11 @@ struct ExecutionRequest {
   /// When the gateway had read the whole request; time to first token counts from here.
   Clock::time_point received_at = Clock::now();
   const route::Plan* plan = nullptr;
+  /// The route's retry policy and the snapshot's breakers; null breakers mean none are kept.
+  RetryPolicy retry;
+  const BreakerSet* breakers = nullptr;
+  /// The request's overall deadline: no attempt or backoff runs past it.
+  Clock::time_point deadline = Clock::time_point::max();
   std::chrono::milliseconds stream_keepalive{10'000};
   /// Headers every answer carries (request id, route, decision); the executor adds the
   /// deployment and the attempt count.
@@ -71,6 +79,17 @@ class PlanExecutor {
   struct Attempt;
 
  private:
+  struct AttemptResult {
+    std::optional<UpstreamError> error;
+    bool committed = false;
+  };
+
+  boost::asio::awaitable<AttemptResult> runAttempt(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                   ExecutionOutcome& outcome, const route::Candidate& candidate,
+                                                   CancelState& cancel);
+  boost::asio::awaitable<bool> sleepFor(std::chrono::milliseconds delay, CancelState& cancel);
+  void recordFailure(const ExecutionRequest& request, ExecutionOutcome& outcome, const route::Candidate& candidate,
+                     const UpstreamError& error);
   boost::asio::awaitable<std::optional<UpstreamError>> runNonStream(Attempt& attempt);
   boost::asio::awaitable<std::optional<UpstreamError>> runStream(Attempt& attempt);
   boost::asio::awaitable<std::optional<UpstreamError>> relayEvents(Attempt& attempt, class StreamKeepalive& keepalive,
@@ -78,10 +97,16 @@ class PlanExecutor {
   boost::asio::awaitable<void> answerWithError(const ExecutionRequest& request, http::ResponseWriter& writer,
                                                ExecutionOutcome& outcome, const UpstreamError& error,
                                                const std::vector<std::string>& tried);
-  boost::asio::awaitable<void> returnUpstreamError(Attempt& attempt, const UpstreamError& error);
+  boost::asio::awaitable<void> returnUpstreamError(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                   ExecutionOutcome& outcome, const UpstreamError& error);
+  boost::asio::awaitable<void> answerAllCoolingDown(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                    ExecutionOutcome& outcome);
 
   http::ConnectionPool& pool_;
   telemetry::GatewayMetrics& metrics_;
+  // Per worker, like the pool: jitter needs no shared random state.
+  std::mt19937_64 random_;
+  std::uniform_real_distribution<double> uniform_{0.0, 1.0};
 };
 
 }  // namespace pointsman::upstream

@@ -6,6 +6,7 @@
 #include <pointsman/upstream/upstream_error.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 #include <optional>
@@ -19,10 +20,13 @@ using Clock = std::chrono::steady_clock;
 struct CancelState {
   bool cancelled = false;
   http::UpstreamConnection* connection = nullptr;
+  /// The backoff timer while the request waits to retry.
+  boost::asio::steady_timer* sleeping = nullptr;
 
   void cancel() {
     cancelled = true;
     if (connection) connection->close();
+    if (sleeping) sleeping->cancel();
   }
 };
 

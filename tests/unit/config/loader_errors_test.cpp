@@ -40,7 +40,7 @@ TEST(ConfigErrors, ToStringJoinsPathAndMessage) {
 TEST(ConfigErrors, UnknownTopLevelKeyListsAllowedKeys) {
   EXPECT_THAT(loadErrorsWith("keys: []\n"),
               ElementsAre("keys: unknown key; allowed keys: server, admin, auth, providers, "
-                          "models, routes, telemetry"));
+                          "models, routes, resilience, telemetry"));
 }
 
 TEST(ConfigErrors, UnknownNestedKeyListsAllowedKeys) {
