@@ -177,10 +177,10 @@ struct ResilienceConfig {
   /// `retry:` — the retry policy of a route that has no `retry:` of its own.
   RetryConfig retry;
   BreakerConfig breaker;
-  /// `max_in_flight`: requests handled at once before new ones get 503 with Retry-After; 0 (the
+  /// `max_in_flight`: requests handled at once before new ones get 503 with Retry-After. 0 (the
   /// default) means no limit.
   std::size_t max_in_flight = 0;
-  /// `request_timeout_ms`: overall deadline of a request whose route sets no `timeout_ms`; 0 (the
+  /// `request_timeout_ms`: overall deadline of a request whose route sets no `timeout_ms`. 0 (the
   /// default) means none.
   Milliseconds request_timeout{0};
 };
@@ -191,10 +191,10 @@ struct RouteConfig {
   std::string name;
   /// `use`: deployment names in failover order.
   std::vector<std::string> use;
-  /// `retry`: this route's retry policy. Keys it omits take their values from `resilience.retry`;
-  /// nullopt when the route has no `retry:` block, so `resilience.retry` applies unchanged.
+  /// `retry`: this route's retry policy. Keys it omits take their values from `resilience.retry`.
+  /// Nullopt when the route has no `retry:` block, and then `resilience.retry` applies unchanged.
   std::optional<RetryConfig> retry;
-  /// `timeout_ms`: overall deadline of a request on this route; 0 (the default) means
+  /// `timeout_ms`: overall deadline of a request on this route. 0 (the default) means
   /// `resilience.request_timeout_ms` applies.
   Milliseconds timeout{0};
 };

@@ -26,7 +26,10 @@ void addDeployment(config::Config& config, const std::string& name, const std::s
 }
 
 void addRoute(config::Config& config, const std::string& name, std::vector<std::string> use) {
-  config.routes[name] = config::RouteConfig{name, std::move(use)};
+  config::RouteConfig route;
+  route.name = name;
+  route.use = std::move(use);
+  config.routes[name] = std::move(route);
 }
 
 // Three providers, one of them disabled, and routes over their deployments.
