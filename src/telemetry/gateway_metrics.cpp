@@ -22,6 +22,9 @@ GatewayMetrics::GatewayMetrics(Registry& registry)
       breaker_rejections(registry.counter("pointsman_breaker_rejections_total",
                                           "Attempts skipped because the deployment's breaker was open or cooling down.",
                                           {"deployment"})),
+      breaker_state(registry.gauge("pointsman_breaker_state",
+                                   "Circuit breaker state per deployment: 0 closed, 1 half-open, 2 open.",
+                                   {"deployment"})),
       requests_shed(registry.counter("pointsman_requests_shed_total",
                                      "Requests answered 503 because server.max_in_flight was reached.")
                         .labels({})),

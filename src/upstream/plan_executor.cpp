@@ -36,6 +36,21 @@ std::string_view timeoutPhase(UpstreamErrorKind kind) {
   }
 }
 
+void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error);
+
+/// Reports the attempt and keeps the state gauge current; the common case, a success on a closed
+/// breaker, touches no metric.
+void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& deployment, CircuitBreaker* breaker,
+                     Admission admission, const std::optional<UpstreamError>& error) {
+  if (!breaker) return;
+  const auto before = breaker->state(Clock::now());
+  reportToBreaker(breaker, admission, error);
+  const auto after = breaker->state(Clock::now());
+  if (before == BreakerState::Closed && after == BreakerState::Closed) return;
+  const double value = after == BreakerState::Open ? 2 : after == BreakerState::HalfOpen ? 1 : 0;
+  metrics.breaker_state.labels({deployment}).set(value);
+}
+
 void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error) {
   if (!breaker) return;
   const auto now = Clock::now();
@@ -103,7 +118,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
       ++attempts_total;
       if (tried.empty() || tried.back() != candidate.deployment->name) tried.push_back(candidate.deployment->name);
       auto result = co_await runAttempt(request, writer, outcome, candidate, cancel);
-      reportToBreaker(breaker, admission, result.error);
+      reportAndExport(metrics_, candidate.deployment->name, breaker, admission, result.error);
       if (!result.error || result.committed) co_return outcome;
 
       recordFailure(request, outcome, candidate, *result.error);

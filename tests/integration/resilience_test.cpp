@@ -55,6 +55,7 @@ TEST_F(Resilience, OpenBreakerSkipsDeploymentWithoutCall) {
     return text.find("pointsman_breaker_rejections_total{deployment=\"mini\"} 1") != std::string::npos;
   });
   EXPECT_NE(metrics.find("pointsman_breaker_rejections_total{deployment=\"mini\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("pointsman_breaker_state{deployment=\"mini\"} 2"), std::string::npos) << metrics;
 }
 
 TEST_F(Resilience, AllRateLimitedAnswers429WithoutCall) {

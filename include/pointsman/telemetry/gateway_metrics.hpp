@@ -25,6 +25,8 @@ struct GatewayMetrics {
   Family<Counter>& retries;
   /// deployment: attempts skipped because the breaker was open or cooling down after a 429
   Family<Counter>& breaker_rejections;
+  /// deployment: 0 closed, 1 half-open, 2 open
+  Family<Gauge>& breaker_state;
   /// Requests turned away with 503 because too many were in flight.
   Counter& requests_shed;
   /// deployment, kind ("prompt", "completion", "cached_prompt", "reasoning")
