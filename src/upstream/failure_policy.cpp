@@ -1,6 +1,9 @@
 #include <pointsman/upstream/failure_policy.hpp>
 
-#include <charconv>
+#include <pointsman/upstream/backoff.hpp>
+
+#include <algorithm>
+#include <chrono>
 
 namespace pointsman::upstream {
 namespace {
@@ -17,14 +20,14 @@ bool isTimeout(UpstreamErrorKind kind) {
          kind == UpstreamErrorKind::TotalTimeout;
 }
 
-/// Whole seconds for the standard `Retry-After` header, at least 1, from either upstream hint.
+/// Whole seconds for the standard `Retry-After` header, at least 1, from either upstream hint
+/// (seconds, fractions, an HTTP date or `retry-after-ms`), read by the same parser that decides
+/// the gateway's own wait. Empty when neither hint parses.
 std::string retryAfterSeconds(const UpstreamError& error) {
-  if (!error.retry_after.empty()) return error.retry_after;
-  long long milliseconds = 0;
-  const auto& text = error.retry_after_ms;
-  const auto [end, parse_error] = std::from_chars(text.data(), text.data() + text.size(), milliseconds);
-  if (text.empty() || parse_error != std::errc()) return "";
-  return std::to_string(std::max(1LL, (milliseconds + 999) / 1000));
+  const auto hint = parseRetryAfter(error.retry_after, error.retry_after_ms, std::chrono::system_clock::now());
+  if (!hint) return "";
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(*hint).count();
+  return std::to_string(std::max<long long>(1, seconds));
 }
 
 }  // namespace

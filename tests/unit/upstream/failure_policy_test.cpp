@@ -137,14 +137,19 @@ TEST(FailurePolicy, LastRateLimitKeeps429AndRetryAfter) {
   EXPECT_NE(error.message.find("gpt-4o-azure, gpt-4o"), std::string::npos) << error.message;
 }
 
-TEST(FailurePolicy, RetryAfterHeaderWinsOverMilliseconds) {
-  EXPECT_EQ(finalClientError(rateLimited("3", "1500"), "d", {"d"}).retry_after, "3");
+// The header the client gets and the wait the gateway takes come from one parser, which prefers
+// the more precise retry-after-ms.
+TEST(FailurePolicy, MillisecondHintWinsOverSeconds) {
+  EXPECT_EQ(finalClientError(rateLimited("3", "1500"), "d", {"d"}).retry_after, "2");
 }
 
-TEST(FailurePolicy, RetryAfterDateIsKept) {
-  const std::string date = "Wed, 21 Oct 2026 07:28:00 GMT";
+TEST(FailurePolicy, RetryAfterDateBecomesWholeSeconds) {
+  const std::string past = "Wed, 21 Oct 2026 07:28:00 GMT";
+  const std::string fractional = "1.5";
 
-  EXPECT_EQ(finalClientError(rateLimited(date, ""), "d", {"d"}).retry_after, date);
+  EXPECT_EQ(finalClientError(rateLimited(past, ""), "d", {"d"}).retry_after, "1");
+  EXPECT_EQ(finalClientError(rateLimited(fractional, ""), "d", {"d"}).retry_after, "2");
+  EXPECT_EQ(finalClientError(rateLimited("0", ""), "d", {"d"}).retry_after, "1");
 }
 
 TEST(FailurePolicy, RetryAfterMillisecondsRoundUpToSeconds) {
