@@ -1,12 +1,13 @@
 #include "app/logging.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <pointsman/telemetry/buffered_stdout_sink.hpp>
+
 #include <spdlog/spdlog.h>
 
 namespace pointsman::app {
 
 void configureLogging(const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>("pointsman", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("pointsman", telemetry::makeBufferedStdoutSink());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
   // Flushing every access line costs a write(2) per request; warnings and errors still go out
   // at once, and the rest within a second.

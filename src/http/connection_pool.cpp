@@ -11,7 +11,11 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(const std::string& key)
   while (!connections.empty()) {
     auto connection = std::move(connections.back());
     connections.pop_back();
-    if (now - connection->idleSince() < max_idle_time_ && connection->stillOpen()) return connection;
+    // A connection used within the last second is taken without the peek syscall: if the upstream
+    // closed it just now, the attempt's stale-connection retry opens a fresh one.
+    const auto idle = now - connection->idleSince();
+    const bool recently_used = idle < std::chrono::seconds(1);
+    if (idle < max_idle_time_ && (recently_used || connection->stillOpen())) return connection;
     connection->close();
   }
   return nullptr;

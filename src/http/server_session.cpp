@@ -42,6 +42,8 @@ asio::awaitable<void> ServerSession::run() {
   auto self = shared_from_this();
   ErrorCode ignored;
   stream_.tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  const auto remote = stream_.tcp().socket().remote_endpoint(ignored);
+  if (!ignored) remote_address_ = remote.address().to_string();
 
   if (stream_.isTls()) {
     stream_.tcp().expires_after(limits_.header_timeout);
@@ -141,9 +143,7 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
 
   request.message = parser.release();
   request.received_at = std::chrono::steady_clock::now();
-  ErrorCode ignored;
-  auto remote = stream_.tcp().socket().remote_endpoint(ignored);
-  request.remote_address = ignored ? "" : remote.address().to_string();
+  request.remote_address = remote_address_;
   co_return true;
 }
 

@@ -58,6 +58,7 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<DisconnectWatch> watch_ = std::make_shared<DisconnectWatch>();
 
+  std::string remote_address_;
   bool idle_ = false;
   bool close_after_response_ = false;
   bool headers_sent_ = false;

@@ -1,7 +1,7 @@
 #include <pointsman/telemetry/request_log.hpp>
 
 #include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <pointsman/telemetry/buffered_stdout_sink.hpp>
 #include <spdlog/spdlog.h>
 
 namespace pointsman::telemetry {
@@ -11,7 +11,7 @@ RequestLog::RequestLog(const std::string& path) {
 
   std::shared_ptr<spdlog::sinks::sink> sink;
   if (path == "-") {
-    sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    sink = makeBufferedStdoutSink();
   } else {
     sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
   }
