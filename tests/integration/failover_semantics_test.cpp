@@ -37,21 +37,6 @@ Script backupStream() {
       .endChunked();
 }
 
-std::string assembleContent(const std::vector<ReceivedEvent>& events) {
-  std::string text;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices")) continue;
-    for (const auto& choice : chunk["choices"]) {
-      const json& delta = choice.value("delta", json::object());
-      if (delta.contains("content") && delta["content"].is_string()) {
-        text += delta["content"].get<std::string>();
-      }
-    }
-  }
-  return text;
-}
-
 std::size_t countContentChunks(const std::vector<ReceivedEvent>& events) {
   std::size_t count = 0;
   for (const auto& event : events) {
@@ -62,16 +47,6 @@ std::size_t countContentChunks(const std::vector<ReceivedEvent>& events) {
         !delta["content"].get<std::string>().empty()) {
       ++count;
     }
-  }
-  return count;
-}
-
-std::size_t countRoleChunks(const std::vector<ReceivedEvent>& events) {
-  std::size_t count = 0;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices") || chunk["choices"].empty()) continue;
-    if (chunk["choices"][0].value("delta", json::object()).contains("role")) ++count;
   }
   return count;
 }

@@ -106,32 +106,6 @@ std::vector<FaultRow> faultRows() {
   // clang-format on
 }
 
-// Returns the concatenated `delta.content` of every chat chunk in `events`.
-std::string assembleContent(const std::vector<ReceivedEvent>& events) {
-  std::string text;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices")) continue;
-    for (const auto& choice : chunk["choices"]) {
-      const json& delta = choice.value("delta", json::object());
-      if (delta.contains("content") && delta["content"].is_string()) {
-        text += delta["content"].get<std::string>();
-      }
-    }
-  }
-  return text;
-}
-
-std::size_t countRoleChunks(const std::vector<ReceivedEvent>& events) {
-  std::size_t count = 0;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices") || chunk["choices"].empty()) continue;
-    if (chunk["choices"][0].value("delta", json::object()).contains("role")) ++count;
-  }
-  return count;
-}
-
 bool isErrorEvent(const ReceivedEvent& event) {
   json data = json::parse(event.data, nullptr, false);
   return data.is_object() && data.contains("error") && data["error"].is_object();

@@ -27,21 +27,6 @@ std::string formatEvent(const std::string& data, const FramingVariant& variant) 
   return std::string(variant.fieldPrefix) + data + variant.lineEnd + variant.lineEnd;
 }
 
-std::string assembleContent(const std::vector<ReceivedEvent>& events) {
-  std::string text;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices")) continue;
-    for (const auto& choice : chunk["choices"]) {
-      const json& delta = choice.value("delta", json::object());
-      if (delta.contains("content") && delta["content"].is_string()) {
-        text += delta["content"].get<std::string>();
-      }
-    }
-  }
-  return text;
-}
-
 class Framing : public GatewayTest, public ::testing::WithParamInterface<FramingVariant> {};
 
 // Seven events (role, three contents, finish, usage, [DONE]) written with boundaries that break

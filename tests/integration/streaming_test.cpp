@@ -17,22 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 class Streaming : public GatewayTest {};
 
-// Returns the concatenated `delta.content` of every chat chunk in `events`.
-std::string assembleContent(const std::vector<ReceivedEvent>& events) {
-  std::string text;
-  for (const auto& event : events) {
-    json chunk = json::parse(event.data, nullptr, false);
-    if (!chunk.is_object() || !chunk.contains("choices")) continue;
-    for (const auto& choice : chunk["choices"]) {
-      const json& delta = choice.value("delta", json::object());
-      if (delta.contains("content") && delta["content"].is_string()) {
-        text += delta["content"].get<std::string>();
-      }
-    }
-  }
-  return text;
-}
-
 bool isContentEvent(const ReceivedEvent& event) {
   json chunk = json::parse(event.data, nullptr, false);
   if (!chunk.is_object() || !chunk.contains("choices") || chunk["choices"].empty()) return false;

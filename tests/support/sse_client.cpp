@@ -1,5 +1,7 @@
 #include "support/sse_client.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 
 namespace pointsman::test {
@@ -140,5 +142,28 @@ std::string SseClient::readBody(std::chrono::milliseconds timeout) {
 }
 
 void SseClient::close() { connection_.close(); }
+
+std::string assembleContent(const std::vector<ReceivedEvent>& events) {
+  std::string text;
+  for (const auto& event : events) {
+    const auto chunk = nlohmann::json::parse(event.data, nullptr, false);
+    if (!chunk.is_object() || !chunk.contains("choices")) continue;
+    for (const auto& choice : chunk["choices"]) {
+      const auto delta = choice.value("delta", nlohmann::json::object());
+      if (delta.contains("content") && delta["content"].is_string()) text += delta["content"].get<std::string>();
+    }
+  }
+  return text;
+}
+
+std::size_t countRoleChunks(const std::vector<ReceivedEvent>& events) {
+  std::size_t count = 0;
+  for (const auto& event : events) {
+    const auto chunk = nlohmann::json::parse(event.data, nullptr, false);
+    if (!chunk.is_object() || !chunk.contains("choices") || chunk["choices"].empty()) continue;
+    if (chunk["choices"][0].value("delta", nlohmann::json::object()).contains("role")) ++count;
+  }
+  return count;
+}
 
 }  // namespace pointsman::test

@@ -75,4 +75,10 @@ class SseClient {
   std::vector<Clock::time_point> commentTimes_;
 };
 
+/// The concatenated `delta.content` of every chat chunk in `events`.
+std::string assembleContent(const std::vector<ReceivedEvent>& events);
+
+/// How many chunks carry `delta.role` (a stream must have exactly one).
+std::size_t countRoleChunks(const std::vector<ReceivedEvent>& events);
+
 }  // namespace pointsman::test
