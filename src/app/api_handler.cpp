@@ -203,6 +203,8 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   execution.plan = &plan;
   const auto breakers = std::atomic_load(&context_.breakers);
   execution.breakers = breakers.get();
+  const auto key_pools = std::atomic_load(&context_.key_pools);
+  execution.key_pools = key_pools.get();
   execution.retry = upstream::retryPolicyFrom(retryConfigFor(*scope.config, plan.route));
   execution.deadline = deadlineFor(*scope.config, plan.route, message, scope.request.received_at);
   execution.stream_keepalive = scope.config->server.stream_keepalive;

@@ -58,7 +58,7 @@ class Gateway {
         store_(initial),
         metrics_(registry_),
         context_{store_, metrics_, state_, std::make_shared<telemetry::RequestLog>(initial->telemetry.request_log),
-                 upstream::BreakerSet::build(*initial, nullptr)},
+                 upstream::BreakerSet::build(*initial, nullptr), upstream::KeyPoolSet::build(*initial)},
         admin_handler_(store_, registry_, state_) {}
 
   int run() {
@@ -165,6 +165,7 @@ class Gateway {
     setLogLevel(result.config->telemetry.log_level);
     std::atomic_store(&context_.breakers,
                       upstream::BreakerSet::build(*result.config, std::atomic_load(&context_.breakers).get()));
+    std::atomic_store(&context_.key_pools, upstream::KeyPoolSet::build(*result.config));
     store_.replace(result.config);
     metrics_.config_reloads.increment();
     metrics_.config_last_reload_success.set(1);

@@ -14,9 +14,10 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> kProviderKeys = {
-    "type",     "base_url", "api_key",  "api_key_file",         "headers",          "forward_headers",
-    "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes"};
+constexpr std::array<std::string_view, 12> kProviderKeys = {
+    "type",     "base_url", "api_key",  "api_key_file",         "headers",            "forward_headers",
+    "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes", "api_keys"};
+constexpr std::array<std::string_view, 2> kPoolKeyEntryKeys = {"key", "weight"};
 constexpr std::array<std::string_view, 5> kTimeoutKeys = {
     "connect_ms", "response_headers_ms", "first_token_ms", "idle_ms", "total_ms"};
 constexpr std::string_view kProviderTypes = "openai, anthropic, azure_openai";
@@ -158,6 +159,42 @@ std::optional<std::string> readApiKey(const MapReader& reader, ProviderConfig& p
   return "write the key into " + provider.api_key_file + " to enable it";
 }
 
+// Reads `api_keys:`, a list of `{ key, weight }`. Returns the enable hint like readApiKey().
+std::optional<std::string> readApiKeyPool(const MapReader& reader, ProviderConfig& provider) {
+  LoadContext& context = reader.context();
+  const std::string path = reader.pathOf("api_keys");
+  provider.api_key_configured = true;
+  if (reader.has("api_key") || reader.has("api_key_file")) {
+    context.error(path, "cannot be used together with api_key or api_key_file; set only one of them");
+    return std::nullopt;
+  }
+  const YAML::Node list = reader.child("api_keys");
+  if (!list.IsSequence() || list.size() == 0) {
+    context.error(path, "expected a non-empty list of { key, weight } entries");
+    return std::nullopt;
+  }
+
+  std::vector<std::string> variables;
+  for (std::size_t index = 0; index < list.size(); ++index) {
+    const std::string entry_path = path + "[" + std::to_string(index) + "]";
+    const MapReader entry(list[index], entry_path, kPoolKeyEntryKeys, context);
+    if (!entry.isMap()) {
+      context.error(entry_path, "expected a map such as { key: \"${OPENAI_KEY_1}\", weight: 1 }");
+      continue;
+    }
+    if (!entry.has("key")) {
+      context.error(entry.pathOf("key"), "missing; give the API key, usually as \"${VARIABLE}\"");
+      continue;
+    }
+    std::optional<std::string> key = readString(entry.child("key"), entry.pathOf("key"), context, &variables);
+    double weight = 1.0;
+    entry.read("weight", weight, Bound::Positive);
+    // An empty key is left out like an empty api_key disables a provider: not exported yet.
+    if (key && !key->empty()) provider.api_keys.push_back({Secret(std::move(*key)), weight});
+  }
+  return variables.empty() ? "" : "set " + joinNames(variables) + " to enable it";
+}
+
 void readHeaders(const MapReader& reader, std::map<std::string, Secret>& out) {
   if (!reader.has("headers")) {
     return;
@@ -237,7 +274,8 @@ void parseProvider(const std::string& name, const YAML::Node& node, const std::s
   }
   readType(reader, provider.type);
   readBaseUrl(reader, provider.base_url);
-  const std::optional<std::string> enableHint = readApiKey(reader, provider);
+  const std::optional<std::string> enableHint =
+      reader.has("api_keys") ? readApiKeyPool(reader, provider) : readApiKey(reader, provider);
   readHeaders(reader, provider.headers);
   readForwardHeaders(reader, provider.forward_headers);
   reader.read("tags", provider.tags);
@@ -248,7 +286,7 @@ void parseProvider(const std::string& name, const YAML::Node& node, const std::s
 
   // An empty key usually means the operator has not exported it yet. The other providers
   // should still serve, so this is a warning and not an error.
-  if (provider.api_key_configured && enableHint && provider.api_key.empty()) {
+  if (provider.api_key_configured && enableHint && provider.api_key.empty() && provider.api_keys.empty()) {
     provider.enabled = false;
     std::string warning = "provider \"" + name + "\" disabled: its api_key is empty";
     if (!enableHint->empty()) {

@@ -35,7 +35,9 @@ http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const Exec
 
 /// Builds the request for one candidate: the client's body with only `model` replaced, the
 /// provider's credentials and extra headers, and the client headers the provider forwards.
+/// `key` is the pool key picked for this attempt, or null for the provider's single `api_key`.
 http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& request,
-                                                  const route::Candidate& candidate, const http::Url& url);
+                                                  const route::Candidate& candidate, const http::Url& url,
+                                                  const config::Secret* key = nullptr);
 
 }  // namespace pointsman::upstream

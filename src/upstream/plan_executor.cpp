@@ -41,10 +41,15 @@ void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::op
 /// Reports the attempt and keeps the state gauge current; the common case, a success on a closed
 /// breaker, touches no metric.
 void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& deployment, CircuitBreaker* breaker,
-                     Admission admission, const std::optional<UpstreamError>& error) {
+                     Admission admission, const std::optional<UpstreamError>& error, bool key_cooled_down) {
   if (!breaker) return;
   const auto before = breaker->state(Clock::now());
-  reportToBreaker(breaker, admission, error);
+  if (key_cooled_down) {
+    // A 429 on one key of a pool says nothing about the deployment: its other keys still serve.
+    breaker->onAbandoned(admission);
+  } else {
+    reportToBreaker(breaker, admission, error);
+  }
   const auto after = breaker->state(Clock::now());
   if (before == BreakerState::Closed && after == BreakerState::Closed) return;
   const double value = after == BreakerState::Open ? 2 : after == BreakerState::HalfOpen ? 1 : 0;
@@ -70,6 +75,14 @@ void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::op
     return;
   }
   breaker->onFailure(admission, now);
+}
+
+UpstreamError everyKeyCoolingDown(const config::ProviderConfig& provider, Clock::time_point earliest_return) {
+  auto error = httpStatusError(429, {}, {});
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(earliest_return - Clock::now());
+  error.retry_after_ms = std::to_string(std::max<long long>(1, wait.count()));
+  error.detail = "every API key of provider " + provider.name + " is cooling down after rate limits";
+  return error;
 }
 
 bool largerContextAfter(const std::vector<route::Candidate>& candidates, std::size_t index) {
@@ -118,7 +131,8 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
       ++attempts_total;
       if (tried.empty() || tried.back() != candidate.deployment->name) tried.push_back(candidate.deployment->name);
       auto result = co_await runAttempt(request, writer, outcome, candidate, cancel);
-      reportAndExport(metrics_, candidate.deployment->name, breaker, admission, result.error);
+      reportAndExport(metrics_, candidate.deployment->name, breaker, admission,
+                      result.key_cooled_down ? std::nullopt : result.error, result.key_cooled_down);
       if (!result.error || result.committed) co_return outcome;
 
       recordFailure(request, outcome, candidate, *result.error);
@@ -194,14 +208,26 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
                                                                        const route::Candidate& candidate,
                                                                        CancelState& cancel) {
   outcome.deployment = candidate.deployment->name;
+  AttemptResult result;
+
+  // With a key pool, each attempt uses a key that is not cooling down after a 429.
+  auto* key_pool = request.key_pools ? request.key_pools->find(candidate.provider->name) : nullptr;
+  std::optional<std::size_t> key_index;
+  if (key_pool) {
+    key_index = key_pool->pick(Clock::now(), uniform_(random_));
+    if (!key_index) {
+      result.error = everyKeyCoolingDown(*candidate.provider, key_pool->earliestReturn());
+      co_return result;
+    }
+  }
+  const config::Secret* key = key_index ? &candidate.provider->api_keys[*key_index].key : nullptr;
   outcome.attempts.push_back({candidate.deployment->name, "", 0});
 
   const auto url = http::parseUrl(candidate.provider->base_url);
   UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
-  Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url)};
+  Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url, key)};
 
   // GCC 12 miscompiles co_await inside ?:, && and ||, so every co_await here is a statement.
-  AttemptResult result;
   if (request.stream) {
     result.error = co_await runStream(attempt);
   } else {
@@ -209,6 +235,13 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
   }
   result.committed = attempt.committed;
   outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
+  if (key_index && result.error && result.error->kind == UpstreamErrorKind::HttpStatus &&
+      result.error->http_status == 429) {
+    const auto hint = parseRetryAfter(result.error->retry_after, result.error->retry_after_ms,
+                                      std::chrono::system_clock::now());
+    key_pool->coolDown(*key_index, Clock::now() + hint.value_or(std::chrono::seconds(1)));
+    result.key_cooled_down = key_pool->size() > 1;
+  }
 
   const std::string outcome_name = result.error ? std::string(outcomeName(*result.error)) : "ok";
   outcome.attempts.back().outcome = outcome_name;

@@ -27,7 +27,8 @@ http::HeaderList PlanExecutor::Attempt::responseHeaders(std::string_view content
 }
 
 http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& request,
-                                                  const route::Candidate& candidate, const http::Url& url) {
+                                                  const route::Candidate& candidate, const http::Url& url,
+                                                  const config::Secret* key) {
   const auto& provider = *candidate.provider;
   std::string target = url.base_path + request.upstream_path;
   if (!url.query.empty()) target += "?" + url.query;
@@ -39,8 +40,9 @@ http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& reques
   message.set(bhttp::field::accept_encoding, "identity");
   message.set(bhttp::field::user_agent, "pointsman/" POINTSMAN_VERSION);
   message.set("x-request-id", request.request_id);
-  if (!provider.api_key.empty()) {
-    message.set(bhttp::field::authorization, "Bearer " + std::string(provider.api_key.reveal()));
+  const config::Secret& credential = key ? *key : provider.api_key;
+  if (!credential.empty()) {
+    message.set(bhttp::field::authorization, "Bearer " + std::string(credential.reveal()));
   }
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());
   for (const auto& name : provider.forward_headers) {

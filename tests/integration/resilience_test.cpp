@@ -108,5 +108,30 @@ TEST_F(Resilience, OverloadShedsWith503) {
   EXPECT_EQ(slow.status, 200) << slow.body;
 }
 
+// A 429 on one key of a pool cools that key down; the deployment keeps serving on the others.
+TEST_F(Resilience, RateLimitOnOneKeyKeepsDeploymentServing) {
+  const std::vector<std::pair<std::string, std::string>> retry_after = {{"retry-after", "30"}};
+  primary_.enqueue(Script().status(429, retry_after, errorJson("slow down", "rate_limit_error")));
+  ConfigBuilder config;
+  config.provider("primary", primary_.baseUrl(),
+                  "api_keys: [{ key: \"sk-test-pool-key-a\" }, { key: \"sk-test-pool-key-b\" }]")
+      .deployment("mini", "primary", kUpstreamModel)
+      .route("solo", {"mini"});
+  startGateway(config.yaml());
+
+  const auto limited = postChat(chatBody("solo"));
+  std::vector<HttpResponse> later;
+  for (int i = 0; i < 3; ++i) later.push_back(postChat(chatBody("solo")));
+
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  for (const auto& response : later) EXPECT_EQ(response.status, 200) << response.body;
+  const auto requests = primary_.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  const auto first_key = requests[0].headers.at("authorization");
+  for (std::size_t i = 1; i < requests.size(); ++i) {
+    EXPECT_NE(requests[i].headers.at("authorization"), first_key) << "request " << i;
+  }
+}
+
 }  // namespace
 }  // namespace pointsman::test

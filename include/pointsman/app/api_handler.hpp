@@ -26,6 +26,8 @@ struct ApiContext {
   std::shared_ptr<telemetry::RequestLog> request_log;
   /// The circuit breakers of the current snapshot's deployments; replaced on reload.
   std::shared_ptr<const upstream::BreakerSet> breakers;
+  /// The key pools of providers with `api_keys:`; replaced on reload.
+  std::shared_ptr<const upstream::KeyPoolSet> key_pools;
 };
 
 /// The public listener: the OpenAI API under `/v1`, plus `/healthz` and `/readyz`. One instance

@@ -79,6 +79,13 @@ struct UpstreamTimeouts {
 
 enum class ProviderType { OpenAi, Anthropic, AzureOpenAi };
 
+/// One entry of a provider's `api_keys:` pool.
+struct WeightedKey {
+  Secret key;
+  /// `weight`: share of requests relative to the other keys (> 0). Default 1.
+  double weight = 1.0;
+};
+
 /// `providers.<name>` — an API endpoint and its credentials.
 struct ProviderConfig {
   std::string name;
@@ -91,6 +98,9 @@ struct ProviderConfig {
   /// True when the YAML named `api_key` or `api_key_file`. A configured key that resolves to an
   /// empty string disables the provider (one log line at load) instead of failing the config.
   bool api_key_configured = false;
+  /// `api_keys`: a pool of keys used in proportion to their weights, instead of `api_key`. A 429
+  /// cools down the key that got it, not the provider. Keys that resolve to empty are left out.
+  std::vector<WeightedKey> api_keys;
   /// False when a configured key resolved to empty; its deployments then drop out of routes.
   bool enabled = true;
   /// `api_key_file`: read the key from this file (trailing whitespace trimmed) instead.

@@ -8,6 +8,7 @@
 #include <pointsman/route/plan.hpp>
 #include <pointsman/telemetry/gateway_metrics.hpp>
 #include <pointsman/upstream/breaker_set.hpp>
+#include <pointsman/upstream/key_pool.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
 
@@ -37,6 +38,8 @@ struct ExecutionRequest {
   /// The route's retry policy and the snapshot's breakers; null breakers mean none are kept.
   RetryPolicy retry;
   const BreakerSet* breakers = nullptr;
+  /// The snapshot's provider key pools; null when none is configured.
+  const KeyPoolSet* key_pools = nullptr;
   /// The request's overall deadline: no attempt or backoff runs past it.
   Clock::time_point deadline = Clock::time_point::max();
   std::chrono::milliseconds stream_keepalive{10'000};
@@ -82,6 +85,8 @@ class PlanExecutor {
   struct AttemptResult {
     std::optional<UpstreamError> error;
     bool committed = false;
+    /// A 429 that one key of a key pool absorbed: the deployment itself stays available.
+    bool key_cooled_down = false;
   };
 
   boost::asio::awaitable<AttemptResult> runAttempt(const ExecutionRequest& request, http::ResponseWriter& writer,
