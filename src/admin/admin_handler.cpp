@@ -91,7 +91,9 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
     co_return;
   }
   if (request.message.method() != boost::beast::http::verb::get) {
-    co_await writer.sendResponse(405, jsonHeaders(),
+    auto headers = jsonHeaders();
+    headers.emplace_back("allow", "GET");
+    co_await writer.sendResponse(405, std::move(headers),
                                  http::openAiErrorBody("Only GET is allowed here.", "invalid_request_error", {},
                                                        "method_not_allowed"));
     co_return;

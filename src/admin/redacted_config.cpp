@@ -24,7 +24,10 @@ json providerJson(const config::ProviderConfig& provider) {
   json headers = json::object();
   for (const auto& [name, value] : provider.headers) headers[name] = secretJson(value);
   const auto& timeouts = provider.timeouts;
+  json api_keys = json::array();
+  for (const auto& entry : provider.api_keys) api_keys.push_back({{"key", secretJson(entry.key)}, {"weight", entry.weight}});
   return {{"type", providerTypeName(provider.type)},
+          {"api_keys", std::move(api_keys)},
           {"base_url", telemetry::redactUrl(provider.base_url)},
           {"api_key", secretJson(provider.api_key)},
           {"enabled", provider.enabled},
@@ -43,9 +46,12 @@ json providerJson(const config::ProviderConfig& provider) {
 }
 
 json deploymentJson(const config::DeploymentConfig& deployment) {
-  json price = {{"input", deployment.price.input}, {"output", deployment.price.output}};
-  if (deployment.price.cached_input) price["cached_input"] = *deployment.price.cached_input;
-  if (deployment.price.cache_write) price["cache_write"] = *deployment.price.cache_write;
+  // The effective prices: cached input and cache writes default to the input price.
+  const auto& price_config = deployment.price;
+  json price = {{"input", price_config.input},
+                {"cached_input", price_config.cached_input.value_or(price_config.input)},
+                {"output", price_config.output},
+                {"cache_write", price_config.cache_write.value_or(price_config.input)}};
   return {{"provider", deployment.provider},
           {"model", deployment.model},
           {"price", std::move(price)},
@@ -70,6 +76,29 @@ json serverJson(const config::ServerConfig& server) {
           {"stream_keepalive_ms", server.stream_keepalive.count()}};
 }
 
+json retryJson(const config::RetryConfig& retry) {
+  return {{"max_attempts_per_deployment", retry.max_attempts_per_deployment},
+          {"max_total_attempts", retry.max_total_attempts},
+          {"base_backoff_ms", retry.base_backoff.count()},
+          {"max_backoff_ms", retry.max_backoff.count()},
+          {"retry_same_on_429", retry.retry_same_on_429},
+          {"failover_on_content_filter", retry.failover_on_content_filter},
+          {"max_retry_after_ms", retry.max_retry_after.count()}};
+}
+
+json resilienceJson(const config::ResilienceConfig& resilience) {
+  const auto& breaker = resilience.breaker;
+  return {{"retry", retryJson(resilience.retry)},
+          {"breaker",
+           {{"consecutive_failures", breaker.consecutive_failures},
+            {"failure_rate", breaker.failure_rate},
+            {"min_requests", breaker.min_requests},
+            {"cool_down_ms", breaker.cool_down.count()},
+            {"max_probes", breaker.max_probes}}},
+          {"max_in_flight", resilience.max_in_flight},
+          {"request_timeout_ms", resilience.request_timeout.count()}};
+}
+
 }  // namespace
 
 json redactedConfigJson(const config::Config& config) {
@@ -78,7 +107,10 @@ json redactedConfigJson(const config::Config& config) {
   json models = json::object();
   for (const auto& [name, deployment] : config.models) models[name] = deploymentJson(deployment);
   json routes = json::object();
-  for (const auto& [name, route] : config.routes) routes[name] = {{"use", route.use}};
+  for (const auto& [name, route] : config.routes) {
+    routes[name] = {{"use", route.use}, {"timeout_ms", route.timeout.count()},
+                    {"retry", route.retry ? retryJson(*route.retry) : json(nullptr)}};
+  }
 
   return {{"server", serverJson(config.server)},
           {"admin", {{"token", secretJson(config.admin.token)}}},
@@ -86,6 +118,7 @@ json redactedConfigJson(const config::Config& config) {
           {"providers", std::move(providers)},
           {"models", std::move(models)},
           {"routes", std::move(routes)},
+          {"resilience", resilienceJson(config.resilience)},
           {"telemetry",
            {{"log_level", config.telemetry.log_level},
             {"access_log", config.telemetry.access_log},

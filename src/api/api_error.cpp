@@ -25,9 +25,9 @@ ApiError ApiError::notFound(const std::string& path) {
           "invalid_request_error", {}, "unknown_url", {}};
 }
 
-ApiError ApiError::methodNotAllowed(const std::string& method, const std::string& path) {
-  return {405, "Method " + method + " is not allowed for " + path + ".", "invalid_request_error",
-          {}, "method_not_allowed", {}};
+ApiError ApiError::methodNotAllowed(const std::string& method, const std::string& path, std::string allowed) {
+  return {405, "Method " + method + " is not allowed for " + path + "; use " + allowed + ".", "invalid_request_error",
+          {}, "method_not_allowed", {}, std::move(allowed)};
 }
 
 ApiError ApiError::unsupportedMediaType(std::string message) {

@@ -149,7 +149,7 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
       const auto model_id = path.size() > 11 ? path.substr(11) : std::string_view();
       co_await listModels(scope, model_id);
     } else {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path)));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path), "GET"));
     }
   } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
              path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
@@ -157,7 +157,7 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
     if (is_post) {
       co_await proxy(scope, path.substr(3));
     } else if (endpoint != api::Endpoint::Passthrough) {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path)));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path), "POST"));
     } else {
       co_await sendError(scope, api::ApiError::notFound(std::string(path)));
     }
@@ -247,6 +247,7 @@ asio::awaitable<void> ApiHandler::sendError(RequestScope& scope, const api::ApiE
   auto headers = scope.base_headers;
   headers.emplace_back("content-type", "application/json");
   if (!error.retry_after.empty()) headers.emplace_back("retry-after", error.retry_after);
+  if (!error.allow.empty()) headers.emplace_back("allow", error.allow);
   scope.record.status = error.status;
   scope.record.error = error.message;
   co_await scope.writer.sendResponse(error.status, std::move(headers), error.body());

@@ -11,6 +11,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -49,6 +51,46 @@ http::ConnectionLimits limitsFor(const config::ServerConfig& server) {
 
 std::string describe(const tcp::endpoint& endpoint) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+/// Opens a listener, turning a bind failure into a message that names the listener and address.
+std::unique_ptr<http::Listener> listenOn(const std::string& which, asio::io_context& io, const tcp::endpoint& endpoint,
+                                         bool reuse_port, http::RequestHandler handler, http::ConnectionLimits limits,
+                                         http::ConnectionBudget& budget, asio::ssl::context* tls) {
+  try {
+    return std::make_unique<http::Listener>(io, endpoint, reuse_port, std::move(handler), limits, budget, tls);
+  } catch (const boost::system::system_error& error) {
+    throw std::runtime_error("cannot open the " + which + " on " + describe(endpoint) + ": " +
+                             error.code().message() + "; stop what uses that address or choose another one");
+  }
+}
+
+/// Copies into `next` the server settings that a running process cannot change (its sockets,
+/// workers and connection limits are already set up) and returns the names of those that differed,
+/// so `/admin/config` shows what is in force.
+std::vector<std::string> keepRestartOnlySettings(const config::ServerConfig& running, config::ServerConfig& next) {
+  std::vector<std::string> changed;
+  const auto keep = [&changed](const char* name, auto& next_value, const auto& running_value) {
+    if (next_value != running_value) changed.emplace_back(name);
+    next_value = running_value;
+  };
+  const auto tlsFiles = [](const std::optional<config::TlsFiles>& tls) {
+    return tls ? tls->cert_file + "\n" + tls->key_file : std::string();
+  };
+  keep("listen", next.listen, running.listen);
+  keep("admin_listen", next.admin_listen, running.admin_listen);
+  if (tlsFiles(next.tls) != tlsFiles(running.tls)) changed.emplace_back("tls");
+  next.tls = running.tls;
+  if (tlsFiles(next.admin_tls) != tlsFiles(running.admin_tls)) changed.emplace_back("admin_tls");
+  next.admin_tls = running.admin_tls;
+  keep("workers", next.workers, running.workers);
+  keep("max_body_bytes", next.max_body_bytes, running.max_body_bytes);
+  keep("max_header_bytes", next.max_header_bytes, running.max_header_bytes);
+  keep("max_connections", next.max_connections, running.max_connections);
+  keep("header_timeout_ms", next.header_timeout, running.header_timeout);
+  keep("body_timeout_ms", next.body_timeout, running.body_timeout);
+  keep("idle_timeout_ms", next.idle_timeout, running.idle_timeout);
+  return changed;
 }
 
 class Gateway {
@@ -95,8 +137,8 @@ class Gateway {
       auto handler = [api_handler](http::IncomingRequest& request, http::ResponseWriter& writer) {
         return api_handler->handle(request, writer);
       };
-      worker->listeners.push_back(std::make_unique<http::Listener>(worker->io, public_endpoint, true, handler,
-                                                                   limitsFor(config.server), budget_, public_tls_.get()));
+      worker->listeners.push_back(listenOn("public listener (server.listen)", worker->io, public_endpoint, true, handler,
+                                           limitsFor(config.server), budget_, public_tls_.get()));
       // Port 0 is resolved by the first bind; the other workers join that port.
       public_endpoint = worker->listeners.back()->localEndpoint();
       workers_.push_back(std::move(worker));
@@ -107,9 +149,9 @@ class Gateway {
       return admin_handler_.handle(request, writer);
     };
     auto& admin_worker = *workers_.front();
-    admin_worker.listeners.push_back(std::make_unique<http::Listener>(
-        admin_worker.io, endpointFor(config.server.admin_listen), false, admin_handler, limitsFor(config.server),
-        admin_budget_, admin_tls_.get()));
+    admin_worker.listeners.push_back(listenOn("admin listener (server.admin_listen)", admin_worker.io,
+                                              endpointFor(config.server.admin_listen), false, admin_handler,
+                                              limitsFor(config.server), admin_budget_, admin_tls_.get()));
     admin_address_ = describe(admin_worker.listeners.back()->localEndpoint());
 
     for (auto& worker : workers_) {
@@ -153,10 +195,13 @@ class Gateway {
     }
 
     const auto previous = store_.current();
-    if (previous->server.listen != result.config->server.listen ||
-        previous->server.admin_listen != result.config->server.admin_listen) {
-      spdlog::warn("config reload: listener addresses changed; they take effect only after a restart");
+    auto next = std::make_shared<config::Config>(*result.config);
+    const auto kept = keepRestartOnlySettings(previous->server, next->server);
+    if (!kept.empty()) {
+      spdlog::warn("config reload: server.{} changed; these take effect only after a restart, and the running "
+                   "values stay in force", fmt::join(kept, ", server."));
     }
+    result.config = next;
     for (const auto& warning : result.warnings) spdlog::warn("{}", warning);
     if (previous->telemetry.request_log != result.config->telemetry.request_log) {
       std::atomic_store(&context_.request_log,

@@ -17,6 +17,8 @@ void configureLogging(const std::string& level) {
   setLogLevel(level);
 }
 
-void setLogLevel(const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); }
+// Only the main logger: spdlog::set_level would also silence the request log, which is written
+// at info whatever the log level.
+void setLogLevel(const std::string& level) { spdlog::default_logger()->set_level(spdlog::level::from_str(level)); }
 
 }  // namespace pointsman::app

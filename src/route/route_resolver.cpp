@@ -37,9 +37,11 @@ std::variant<Plan, api::ApiError> resolvePlan(const config::Config& config, std:
   }
 
   if (plan.candidates.empty()) {
+    std::string reasons;
+    for (const auto& skipped : plan.skipped) reasons += (reasons.empty() ? "" : "; ") + skipped;
     return api::ApiError{503,
-                         "No deployment of `" + plan.requested_model +
-                             "` is available: every provider it uses is disabled.",
+                         "No deployment of `" + plan.requested_model + "` is available (" + reasons +
+                             "). A provider is disabled when its api_key is empty; set the key and reload.",
                          "server_error", "model", "no_available_deployment", {}};
   }
   return plan;

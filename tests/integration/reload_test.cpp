@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -221,6 +222,51 @@ TEST_F(Reload, FiftyReloadsInOneSecondLastConfigWins) {
   EXPECT_EQ(postChat(chatBody("smart")).status, 200);
   // A few descriptors of slack for pooled upstream connections and log files.
   EXPECT_LE(openFileDescriptors(), descriptorsBefore + 8);
+}
+
+// Listeners and client-connection limits are set up once; a reload that changes them keeps the
+// running values, says so, and /admin/config shows what is in force.
+TEST_F(Reload, RestartOnlySettingsKeepRunningValues) {
+  startGateway(defaultConfig().yaml());
+
+  gateway_->rewriteConfig(defaultConfig().serverField("max_body_bytes: 100").route("added", {"mini"}).yaml());
+  gateway_->sendSignal(SIGHUP);
+
+  EXPECT_TRUE(eventually([&] { return postChat(chatBody("added")).status == 200; })) << "the reload did not apply";
+  const std::string long_body = R"({"model":"smart","messages":[{"role":"user","content":")" +
+                                std::string(500, 'x') + R"("}]})";
+  EXPECT_EQ(postChat(long_body).status, 200);
+  const auto config = json::parse(adminGet("/admin/config").body);
+  EXPECT_EQ(config["server"]["max_body_bytes"], 32u * 1024 * 1024);
+  EXPECT_TRUE(eventually([&] { return gateway_->logText().find("server.max_body_bytes changed") != std::string::npos; }));
+}
+
+// Lowering the log level must not silence the request log, which is written whatever the level.
+TEST_F(Reload, LogLevelKeepsRequestLog) {
+  const auto request_log = std::filesystem::temp_directory_path() /
+                           ("pointsman-request-log-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(request_log);
+  auto config = [&](const char* level) {
+    return defaultConfig().telemetryField(std::string("log_level: ") + level)
+        .telemetryField("request_log: \"" + request_log.string() + "\"").yaml();
+  };
+  startGateway(config("info"));
+
+  gateway_->rewriteConfig(config("warn"));
+  gateway_->sendSignal(SIGHUP);
+  ASSERT_TRUE(eventually([&] {
+    return json::parse(adminGet("/admin/config").body)["telemetry"]["log_level"] == "warn";
+  }));
+  ASSERT_EQ(postChat(chatBody("smart")).status, 200);
+
+  EXPECT_TRUE(eventually([&] {
+    std::ifstream file(request_log);
+    std::string line;
+    int lines = 0;
+    while (std::getline(file, line)) ++lines;
+    return lines >= 1;
+  })) << "no request-log line after lowering the log level";
+  std::filesystem::remove(request_log);
 }
 
 TEST_F(Reload, ConcurrentTrafficLosesNoRequest) {

@@ -14,6 +14,8 @@ struct ApiError {
   std::string code;   // empty: null
   /// Seconds for a `Retry-After` header; empty: no header.
   std::string retry_after;
+  /// For 405: the methods the path accepts, sent as the `Allow` header.
+  std::string allow = {};
 
   /// `{"error":{"message","type","param","code"}}`.
   [[nodiscard]] std::string body() const;
@@ -21,7 +23,7 @@ struct ApiError {
   static ApiError invalidRequest(std::string message, std::string param = {}, std::string code = {});
   static ApiError modelNotFound(const std::string& model);
   static ApiError notFound(const std::string& path);
-  static ApiError methodNotAllowed(const std::string& method, const std::string& path);
+  static ApiError methodNotAllowed(const std::string& method, const std::string& path, std::string allowed);
   static ApiError unsupportedMediaType(std::string message);
 };
 

@@ -81,7 +81,7 @@ TEST(ApiError, OtherFactoriesStatusAndCode) {
     const char* code;
   } cases[] = {
       {"not found", ApiError::notFound("/v1/nope"), 404, "unknown_url"},
-      {"method not allowed", ApiError::methodNotAllowed("GET", "/v1/chat/completions"), 405, "method_not_allowed"},
+      {"method not allowed", ApiError::methodNotAllowed("GET", "/v1/chat/completions", "POST"), 405, "method_not_allowed"},
       {"unsupported media type", ApiError::unsupportedMediaType("Send JSON."), 415, "unsupported_media_type"},
   };
 
@@ -90,6 +90,13 @@ TEST(ApiError, OtherFactoriesStatusAndCode) {
     EXPECT_EQ(test_case.error.code, test_case.code) << test_case.name;
     EXPECT_EQ(test_case.error.type, "invalid_request_error") << test_case.name;
   }
+}
+
+TEST(ApiError, MethodNotAllowedNamesAllowedMethod) {
+  const auto error = ApiError::methodNotAllowed("GET", "/v1/chat/completions", "POST");
+
+  EXPECT_EQ(error.allow, "POST");
+  EXPECT_NE(error.message.find("use POST"), std::string::npos) << error.message;
 }
 
 }  // namespace
