@@ -274,7 +274,8 @@ void ApiHandler::record(RequestScope& scope) {
   }
 
   auto& metrics = context_.metrics;
-  const std::string route_label = record.route.empty() ? (record.deployment.empty() ? "(none)" : "(direct)") : record.route;
+  std::string route_label = record.route;
+  if (route_label.empty()) route_label = record.deployment.empty() ? "(none)" : "(direct)";
   const std::string deployment_label = record.deployment.empty() ? "(none)" : record.deployment;
   metrics.requests.labels({route_label, deployment_label, statusClass(record.status)}).increment();
   metrics.request_duration.labels({route_label}).observe(total_seconds);

@@ -52,7 +52,9 @@ void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& depl
   }
   const auto after = breaker->state(Clock::now());
   if (before == BreakerState::Closed && after == BreakerState::Closed) return;
-  const double value = after == BreakerState::Open ? 2 : after == BreakerState::HalfOpen ? 1 : 0;
+  double value = 0;
+  if (after == BreakerState::Open) value = 2;
+  if (after == BreakerState::HalfOpen) value = 1;
   metrics.breaker_state.labels({deployment}).set(value);
 }
 
