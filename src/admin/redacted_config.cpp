@@ -108,7 +108,10 @@ json redactedConfigJson(const config::Config& config) {
   for (const auto& [name, deployment] : config.models) models[name] = deploymentJson(deployment);
   json routes = json::object();
   for (const auto& [name, route] : config.routes) {
-    routes[name] = {{"use", route.use}, {"timeout_ms", route.timeout.count()},
+    routes[name] = {{"use", route.use},
+                    {"timeout_ms", route.timeout.count()},
+                    {"balance", route.balance.empty() ? json(nullptr) : json(route.balance)},
+                    {"weights", route.weights},
                     {"retry", route.retry ? retryJson(*route.retry) : json(nullptr)}};
   }
 

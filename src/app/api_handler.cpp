@@ -67,6 +67,13 @@ const config::RetryConfig& retryConfigFor(const config::Config& config, const st
   return config.resilience.retry;
 }
 
+std::optional<upstream::BalanceStrategy> balanceStrategyFor(const std::string& name) {
+  if (name == "weighted") return upstream::BalanceStrategy::WeightedRandom;
+  if (name == "least_outstanding") return upstream::BalanceStrategy::LeastOutstanding;
+  if (name == "lowest_latency") return upstream::BalanceStrategy::LowestLatency;
+  return std::nullopt;
+}
+
 /// The request's overall deadline: the route's `timeout_ms` (else `resilience.request_timeout_ms`),
 /// shortened by the client's `x-pointsman-timeout-ms` when it sent a smaller positive number.
 Clock::time_point deadlineFor(const config::Config& config, const std::string& route, const http::RequestMessage& message,
@@ -206,6 +213,10 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   const auto key_pools = std::atomic_load(&context_.key_pools);
   execution.key_pools = key_pools.get();
   execution.retry = upstream::retryPolicyFrom(retryConfigFor(*scope.config, plan.route));
+  if (const auto route = scope.config->routes.find(plan.route); route != scope.config->routes.end()) {
+    execution.balance = balanceStrategyFor(route->second.balance);
+    execution.weights = &route->second.weights;
+  }
   execution.deadline = deadlineFor(*scope.config, plan.route, message, scope.request.received_at);
   execution.stream_keepalive = scope.config->server.stream_keepalive;
   execution.response_headers = scope.base_headers;

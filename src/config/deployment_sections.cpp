@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 4> kPriceKeys = {"input", "cached_input",
                                                         "cache_write"};
 constexpr std::array<std::string_view, 4> kCapabilities = {"tools", "vision", "json",
                                                            "embeddings"};
-constexpr std::array<std::string_view, 3> kRouteKeys = {"use", "retry", "timeout_ms"};
+constexpr std::array<std::string_view, 5> kRouteKeys = {"use", "retry", "timeout_ms", "balance", "weights"};
+constexpr std::array<std::string_view, 3> kBalanceStrategies = {"weighted", "least_outstanding", "lowest_latency"};
 
 void readModelId(const MapReader& reader, const std::string& name, std::string& out) {
   out = name;
@@ -101,6 +102,35 @@ void readRouteRetry(const MapReader& reader, const RetryConfig& defaultRetry,
   out = retry;
 }
 
+void readRouteBalance(const MapReader& reader, RouteConfig& route) {
+  LoadContext& context = reader.context();
+  if (reader.read("balance", route.balance) && !route.balance.empty() &&
+      std::find(kBalanceStrategies.begin(), kBalanceStrategies.end(), route.balance) == kBalanceStrategies.end()) {
+    context.error(reader.pathOf("balance"),
+                  "unsupported value \"" + route.balance + "\"; supported values: weighted, least_outstanding, lowest_latency");
+  }
+  if (!reader.has("weights")) return;
+
+  forEachEntry(reader.child("weights"), reader.pathOf("weights"), context,
+               [&](const std::string& deployment, const YAML::Node& value, const std::string& path) {
+                 double weight = 0;
+                 try {
+                   weight = value.as<double>();
+                 } catch (const YAML::Exception&) {
+                   context.error(path, "expected a number greater than 0");
+                   return;
+                 }
+                 if (!(weight > 0)) {
+                   context.error(path, "must be > 0, got " + value.as<std::string>());
+                   return;
+                 }
+                 route.weights[deployment] = weight;
+               });
+  if (route.balance != "weighted") {
+    context.error(reader.pathOf("weights"), "only applies with balance: weighted; set it or remove weights");
+  }
+}
+
 void parseRoute(const std::string& name, const YAML::Node& node, const std::string& path,
                 LoadContext& context, const RetryConfig& defaultRetry, RouteConfig& route) {
   route.name = name;
@@ -114,6 +144,7 @@ void parseRoute(const std::string& name, const YAML::Node& node, const std::stri
   }
   readRouteRetry(reader, defaultRetry, route.retry);
   reader.read("timeout_ms", route.timeout, Bound::NonNegative);
+  readRouteBalance(reader, route);
 
   if (!reader.has("use")) {
     context.error(reader.pathOf("use"),

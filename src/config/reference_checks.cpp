@@ -61,6 +61,13 @@ void checkRoute(const Config& config, const RouteConfig& route, LoadContext& con
     anyEnabled = anyEnabled || isDeploymentEnabled(config, deployment);
   }
 
+  for (const auto& [deployment, weight] : route.weights) {
+    if (std::find(route.use.begin(), route.use.end(), deployment) == route.use.end()) {
+      context.error(childPath(childPath(path, "weights"), deployment),
+                    "\"" + deployment + "\" is not in this route's use list; weights apply to those deployments only");
+    }
+  }
+
   if (!route.use.empty() && !anyEnabled) {
     context.warn("route \"" + route.name +
                  "\" has no enabled deployment: every provider it uses is disabled");

@@ -16,6 +16,9 @@ struct PlanExecutor::Attempt {
   Clock::time_point started = Clock::now();
   /// Streams: content reached the client, so no other attempt may start.
   bool committed = false;
+  /// When the first byte of the answer arrived (response headers, or the first content event
+  /// of a stream); feeds the deployment's latency average.
+  std::optional<Clock::time_point> first_byte_at;
 
   [[nodiscard]] const std::string& deploymentName() const { return candidate.deployment->name; }
   [[nodiscard]] const config::UpstreamTimeouts& timeouts() const { return candidate.provider->timeouts; }

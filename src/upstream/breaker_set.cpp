@@ -34,11 +34,18 @@ std::shared_ptr<const BreakerSet> BreakerSet::build(const config::Config& config
     const auto kept = previous ? previous->breakers_.find(name) : decltype(previous->breakers_.end()){};
     if (previous && kept != previous->breakers_.end()) {
       set->breakers_.emplace(name, kept->second);
+      set->loads_.emplace(name, previous->loads_.at(name));
     } else {
       set->breakers_.emplace(name, std::make_shared<CircuitBreaker>(policy));
+      set->loads_.emplace(name, std::make_shared<DeploymentLoad>());
     }
   }
   return set;
+}
+
+DeploymentLoad* BreakerSet::load(const std::string& deployment) const {
+  const auto found = loads_.find(deployment);
+  return found == loads_.end() ? nullptr : found->second.get();
 }
 
 CircuitBreaker* BreakerSet::find(const std::string& deployment) const {

@@ -113,7 +113,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
 
   std::vector<std::string> tried;
   std::optional<UpstreamError> last_error;
-  const auto& candidates = request.plan->candidates;
+  const auto candidates = orderCandidates(request);
   int attempts_total = 0;
   bool stop = false;
 
@@ -204,6 +204,35 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
   co_return outcome;
 }
 
+std::vector<route::Candidate> PlanExecutor::orderCandidates(const ExecutionRequest& request) {
+  auto candidates = request.plan->candidates;
+  if (!request.balance || candidates.size() < 2 || !request.breakers) return candidates;
+
+  // The strategy picks the first attempt among deployments whose breaker admits requests; the
+  // others keep their configured order as failover.
+  std::vector<BalanceCandidate> choices;
+  const auto now = Clock::now();
+  for (const auto& candidate : candidates) {
+    const auto& name = candidate.deployment->name;
+    auto* breaker = request.breakers->find(name);
+    BalanceCandidate choice;
+    choice.load = request.breakers->load(name);
+    if (request.weights) {
+      const auto weight = request.weights->find(name);
+      if (weight != request.weights->end()) choice.weight = weight->second;
+    }
+    choice.excluded = choice.load == nullptr || (breaker && breaker->state(now) == BreakerState::Open);
+    choices.push_back(choice);
+  }
+  const auto picked = pickDeployment(*request.balance, choices, balance_random_);
+  if (picked && *picked > 0) {
+    const auto first = candidates[*picked];
+    candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(*picked));
+    candidates.insert(candidates.begin(), first);
+  }
+  return candidates;
+}
+
 asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const ExecutionRequest& request,
                                                                        http::ResponseWriter& writer,
                                                                        ExecutionOutcome& outcome,
@@ -229,6 +258,9 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
   UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
   Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url, key)};
 
+  auto* load = request.breakers ? request.breakers->load(candidate.deployment->name) : nullptr;
+  if (load) load->startRequest();
+
   // GCC 12 miscompiles co_await inside ?:, && and ||, so every co_await here is a statement.
   if (request.stream) {
     result.error = co_await runStream(attempt);
@@ -236,6 +268,13 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
     result.error = co_await runNonStream(attempt);
   }
   result.committed = attempt.committed;
+  if (load) {
+    load->finishRequest();
+    if (attempt.first_byte_at) {
+      load->recordTimeToFirstToken(
+          std::chrono::duration_cast<std::chrono::microseconds>(*attempt.first_byte_at - attempt.started));
+    }
+  }
   outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
   if (key_index && result.error && result.error->kind == UpstreamErrorKind::HttpStatus &&
       result.error->http_status == 429) {
@@ -334,6 +373,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   }
 
   std::string body;
+  attempt.first_byte_at = Clock::now();
   const unsigned status = attempt.call.status();
   attempt.outcome.attempts.back().status = status;
   attempt.outcome.upstream_request_id = attempt.call.header("x-request-id");

@@ -137,6 +137,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
         co_await keepalive.stop();
         if (!co_await ensureClientStream(attempt)) co_return cancelledError();
         attempt.committed = true;
+        attempt.first_byte_at = Clock::now();
         outcome.status = 200;
         outcome.time_to_first_token_seconds =
             std::chrono::duration<double>(Clock::now() - attempt.request.received_at).count();

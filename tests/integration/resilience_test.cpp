@@ -16,6 +16,16 @@ using std::chrono::steady_clock;
 
 class Resilience : public GatewayTest {
  protected:
+  // True once the two mocks together have received `count` requests.
+  bool eventually_requests(std::size_t count) {
+    const auto deadline = steady_clock::now() + kWait;
+    while (steady_clock::now() < deadline) {
+      if (primary_.requestCount() + backup_.requestCount() >= count) return true;
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    return false;
+  }
+
   void startWith(const std::string& resilience_yaml) {
     auto config = defaultConfig();
     config.rawBlock(resilience_yaml);
@@ -131,6 +141,33 @@ TEST_F(Resilience, RateLimitOnOneKeyKeepsDeploymentServing) {
   for (std::size_t i = 1; i < requests.size(); ++i) {
     EXPECT_NE(requests[i].headers.at("authorization"), first_key) << "request " << i;
   }
+}
+
+// With a balancing strategy the route's deployments form one pool: two requests in flight at once
+// go to the two deployments, where ordered failover would send both to the first.
+TEST_F(Resilience, LeastOutstandingSpreadsConcurrentRequests) {
+  primary_.enqueue(Script().delay(milliseconds(800)).status(200, {}, completionJson("from primary")));
+  backup_.enqueue(Script().delay(milliseconds(800)).status(200, {}, completionJson("from backup")));
+  auto config = defaultConfig();
+  config.route("pool", {"mini", "backup-mini"});
+  std::string yaml = config.yaml();
+  const std::string pool_route = "pool: { use: [mini, backup-mini]";
+  const auto at = yaml.find(pool_route);
+  ASSERT_NE(at, std::string::npos) << yaml;
+  yaml.insert(at + pool_route.size(), ", balance: least_outstanding");
+  startGateway(yaml);
+
+  HttpResponse first;
+  std::thread first_request([&] { first = postChat(chatBody("pool")); });
+  ASSERT_TRUE(eventually_requests(1));
+  const auto second = postChat(chatBody("pool"));
+  first_request.join();
+
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(primary_.requestCount(), 1u);
+  EXPECT_EQ(backup_.requestCount(), 1u);
+  EXPECT_NE(first.header("x-pointsman-deployment"), second.header("x-pointsman-deployment"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <pointsman/config/config.hpp>
 #include <pointsman/upstream/circuit_breaker.hpp>
+#include <pointsman/upstream/deployment_load.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
 
 #include <map>
@@ -10,7 +11,7 @@
 
 namespace pointsman::upstream {
 
-/// The circuit breakers of every deployment of one config snapshot. Built at start and on each
+/// The circuit breakers and load counters of every deployment of one config snapshot. Built at start and on each
 /// reload, then only read, so finding a breaker takes no lock; the breakers themselves are
 /// lock-free. A reload keeps the breaker (and its state) of every deployment that still exists.
 class BreakerSet {
@@ -20,8 +21,12 @@ class BreakerSet {
   /// The deployment's breaker, or null for a name the snapshot did not have.
   [[nodiscard]] CircuitBreaker* find(const std::string& deployment) const;
 
+  /// The deployment's load (requests in flight, average time to first byte) for balancing.
+  [[nodiscard]] DeploymentLoad* load(const std::string& deployment) const;
+
  private:
   std::map<std::string, std::shared_ptr<CircuitBreaker>> breakers_;
+  std::map<std::string, std::shared_ptr<DeploymentLoad>> loads_;
 };
 
 /// The breaker policy and retry policy that the config's plain structs describe.

@@ -9,6 +9,7 @@
 #include <pointsman/telemetry/gateway_metrics.hpp>
 #include <pointsman/upstream/breaker_set.hpp>
 #include <pointsman/upstream/key_pool.hpp>
+#include <pointsman/upstream/load_balancer.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
 
@@ -38,6 +39,10 @@ struct ExecutionRequest {
   /// The route's retry policy and the snapshot's breakers; null breakers mean none are kept.
   RetryPolicy retry;
   const BreakerSet* breakers = nullptr;
+  /// How the first attempt is chosen among the plan's candidates; nothing keeps their order.
+  std::optional<BalanceStrategy> balance;
+  /// Weights for BalanceStrategy::WeightedRandom, by deployment name; unlisted ones weigh 1.
+  const std::map<std::string, double>* weights = nullptr;
   /// The snapshot's provider key pools; null when none is configured.
   const KeyPoolSet* key_pools = nullptr;
   /// The request's overall deadline: no attempt or backoff runs past it.
@@ -92,6 +97,7 @@ class PlanExecutor {
   boost::asio::awaitable<AttemptResult> runAttempt(const ExecutionRequest& request, http::ResponseWriter& writer,
                                                    ExecutionOutcome& outcome, const route::Candidate& candidate,
                                                    CancelState& cancel);
+  std::vector<route::Candidate> orderCandidates(const ExecutionRequest& request);
   boost::asio::awaitable<bool> sleepFor(std::chrono::milliseconds delay, CancelState& cancel);
   void recordFailure(const ExecutionRequest& request, ExecutionOutcome& outcome, const route::Candidate& candidate,
                      const UpstreamError& error);
@@ -111,6 +117,7 @@ class PlanExecutor {
   telemetry::GatewayMetrics& metrics_;
   // Per worker, like the pool: jitter needs no shared random state.
   std::mt19937_64 random_;
+  BalanceRandom balance_random_{std::random_device{}()};
   std::uniform_real_distribution<double> uniform_{0.0, 1.0};
 };
 
