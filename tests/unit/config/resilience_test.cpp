@@ -246,7 +246,7 @@ TEST(ResilienceErrors, UnknownKeyInEachBlock) {
                           "max_probes"));
   EXPECT_THAT(loadErrorsWith("routes: { fast: { use: [mini], timeout: 5 } }\n"),
               ElementsAre("routes.fast.timeout: unknown key; allowed keys: use, retry, "
-                          "timeout_ms"));
+                          "timeout_ms, balance, weights"));
 }
 
 TEST(ResilienceErrors, WrongShapes) {
