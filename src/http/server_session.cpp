@@ -106,9 +106,7 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   }
   // Beast checks a declared Content-Length against the body limit while it reads the headers.
   if (header_error == bhttp::error::body_limit) {
-    co_await sendLimitError(413, "request body is larger than the limit of " +
-                                     std::to_string(limits_.max_body_bytes) + " bytes",
-                            "request_too_large");
+    co_await sendBodyTooLarge();
     co_return false;
   }
   if (header_error) {
@@ -130,9 +128,7 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   stream_.tcp().expires_after(limits_.body_timeout);
   auto [body_error, body_read] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
   if (body_error == bhttp::error::body_limit) {
-    co_await sendLimitError(413, "request body is larger than the limit of " +
-                                     std::to_string(limits_.max_body_bytes) + " bytes",
-                            "request_too_large");
+    co_await sendBodyTooLarge();
     co_return false;
   }
   if (body_error == beast::error::timeout) {
@@ -145,6 +141,12 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   request.received_at = std::chrono::steady_clock::now();
   request.remote_address = remote_address_;
   co_return true;
+}
+
+asio::awaitable<void> ServerSession::sendBodyTooLarge() {
+  co_await sendLimitError(413, "request body is larger than the limit of " + std::to_string(limits_.max_body_bytes) +
+                                   " bytes (server.max_body_bytes)",
+                          "request_too_large");
 }
 
 asio::awaitable<void> ServerSession::sendLimitError(unsigned status, const std::string& message,

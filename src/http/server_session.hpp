@@ -44,6 +44,7 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
 
   boost::asio::awaitable<bool> readNextRequest(IncomingRequest& request);
   boost::asio::awaitable<bool> waitForRequestStart();
+  boost::asio::awaitable<void> sendBodyTooLarge();
   boost::asio::awaitable<void> sendLimitError(unsigned status, const std::string& message,
                                               const char* code);
   void startDisconnectWatch();
