@@ -207,10 +207,10 @@ struct RouteConfig {
   /// `timeout_ms`: overall deadline of a request on this route. 0 (the default) means
   /// `resilience.request_timeout_ms` applies.
   Milliseconds timeout{0};
-  /// `balance`: empty (the default) tries `use` in order. `weighted`, `least_outstanding` (power
-  /// of two choices on requests in flight) or `lowest_latency` (average time to the first byte)
-  /// treat the `use` deployments as one pool of equivalent deployments: the strategy picks the
-  /// first attempt of each request, and the others follow in `use` order as failover.
+  /// `balance`: empty (the default) tries `use` in order. With `weighted`, `least_outstanding`
+  /// (power of two choices on requests in flight) or `lowest_latency` (average time to the first
+  /// byte), the `use` deployments form one pool of equivalent deployments. The strategy picks
+  /// each request's first attempt, and the others follow in `use` order as failover.
   std::string balance;
   /// `weights`: relative weights for `balance: weighted`, by deployment name (> 0); unlisted
   /// deployments weigh 1.

@@ -23,7 +23,7 @@
 
 namespace pointsman::upstream {
 
-/// Everything the executor needs to know about the request; it knows nothing of policies.
+/// The request as the executor sees it: candidates, body and limits, but no routing policy.
 struct ExecutionRequest {
   api::Endpoint endpoint = api::Endpoint::ChatCompletions;
   /// Appended to the provider's base path, e.g. "/chat/completions".
@@ -39,7 +39,8 @@ struct ExecutionRequest {
   /// The route's retry policy and the snapshot's breakers; null breakers mean none are kept.
   RetryPolicy retry;
   const BreakerSet* breakers = nullptr;
-  /// How the first attempt is chosen among the plan's candidates; nothing keeps their order.
+  /// The balancing strategy that picks the first attempt among the candidates; nothing keeps
+  /// their order.
   std::optional<BalanceStrategy> balance;
   /// Weights for BalanceStrategy::WeightedRandom, by deployment name; unlisted ones weigh 1.
   const std::map<std::string, double>* weights = nullptr;
