@@ -104,9 +104,11 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_await sendLimitError(408, "request headers were not received in time", "request_timeout");
     co_return false;
   }
-  // Beast checks a declared Content-Length against the body limit while it reads the headers.
+  // Beast checks a declared Content-Length against the body limit while it reads the headers,
+  // so an oversized declared body is rejected here, before any of it is read.
   if (header_error == bhttp::error::body_limit) {
-    co_await sendBodyTooLarge();
+    const auto declared = parser.get()[bhttp::field::content_length];
+    co_await sendBodyTooLarge(std::string(declared.data(), declared.size()));
     co_return false;
   }
   if (header_error) {
@@ -116,19 +118,10 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_return false;
   }
 
-  const auto declared_length = parser.content_length();
-  if (declared_length && *declared_length > limits_.max_body_bytes) {
-    co_await sendLimitError(413, "request body of " + std::to_string(*declared_length) +
-                                     " bytes is larger than the limit of " +
-                                     std::to_string(limits_.max_body_bytes) + " bytes",
-                            "request_too_large");
-    co_return false;
-  }
-
   stream_.tcp().expires_after(limits_.body_timeout);
   auto [body_error, body_read] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
   if (body_error == bhttp::error::body_limit) {
-    co_await sendBodyTooLarge();
+    co_await sendBodyTooLarge({});
     co_return false;
   }
   if (body_error == beast::error::timeout) {
@@ -143,9 +136,10 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   co_return true;
 }
 
-asio::awaitable<void> ServerSession::sendBodyTooLarge() {
-  co_await sendLimitError(413, "request body is larger than the limit of " + std::to_string(limits_.max_body_bytes) +
-                                   " bytes (server.max_body_bytes)",
+asio::awaitable<void> ServerSession::sendBodyTooLarge(std::string declared_bytes) {
+  const std::string size = declared_bytes.empty() ? "" : "of " + declared_bytes + " bytes ";
+  co_await sendLimitError(413, "request body " + size + "is larger than the limit of " +
+                                   std::to_string(limits_.max_body_bytes) + " bytes (server.max_body_bytes)",
                           "request_too_large");
 }
 
