@@ -45,7 +45,7 @@ void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& depl
   if (!breaker) return;
   const auto before = breaker->state(Clock::now());
   if (key_cooled_down) {
-    // A 429 on one key of a pool says nothing about the deployment: its other keys still serve.
+    // A 429 on one key of a pool is no sign of the deployment's health, because its other keys still serve.
     breaker->onAbandoned(admission);
   } else {
     reportToBreaker(breaker, admission, error);
@@ -66,12 +66,12 @@ void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::op
     return;
   }
   if (error->kind == UpstreamErrorKind::Cancelled || error->origin == ErrorOrigin::Client) {
-    // The client's own faults say nothing about the deployment's health.
+    // The client's own faults are no sign of the deployment's health.
     breaker->onAbandoned(admission);
     return;
   }
   if (error->kind == UpstreamErrorKind::HttpStatus && error->http_status == 429) {
-    // A 429 from one key says nothing about the host: cool down, do not count a failure.
+    // A 429 from one key is no sign of the host's health, so it cools down without counting a failure.
     const auto hint = parseRetryAfter(error->retry_after, error->retry_after_ms, std::chrono::system_clock::now());
     breaker->onRateLimited(admission, now + hint.value_or(std::chrono::seconds(1)));
     return;

@@ -54,7 +54,8 @@ http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& reques
   if (body) {
     message.body() = std::move(*body);
   } else {
-    // The splice only fails on shapes parseRequest() rejects; re-serializing is the safe fallback.
+    // The splice fails only on bodies that parseRequest() already rejects, so this fallback should
+    // not run; re-serializing keeps it correct if it does.
     auto document = nlohmann::json::parse(*request.body, nullptr, false);
     if (document.is_object()) document["model"] = candidate.deployment->model;
     message.body() = document.dump();

@@ -1,9 +1,9 @@
 #pragma once
 
 // One kept-alive HTTP/1.1 connection to an upstream, and the operations an attempt runs on it.
-// Every operation takes an absolute deadline and reports failures as error codes, never
-// exceptions; a timeout closes the socket (Beast's tcp_stream rule), which is what an attempt
-// that timed out wants anyway.
+// Every operation takes an absolute deadline and reports failures as error codes, not exceptions.
+// A timeout closes the socket (Beast's tcp_stream does so), and an attempt that timed out is over
+// anyway.
 
 #include <pointsman/http/maybe_tls_stream.hpp>
 #include <pointsman/http/url.hpp>

@@ -8,7 +8,7 @@
 
 namespace pointsman::upstream {
 
-/// What the executor does after a failed attempt.
+/// The executor's next step after a failed attempt.
 enum class FailureVerdict {
   /// Try the next deployment of the plan.
   Failover,
@@ -18,12 +18,13 @@ enum class FailureVerdict {
   Stop,
 };
 
-/// The one classifier that drives failover and status mapping alike (pure; unit-tested).
+/// The coarse verdict for one failure without retry state: the probe of an open breaker uses it.
+/// The attempt loop uses classify() (retry_policy.hpp), which adds retries, deadlines and limits.
 FailureVerdict classifyFailure(const UpstreamError& error);
 
 /// The error for the client once no attempt is left. `tried` names the deployments attempted.
-/// A last 429 keeps its status and `Retry-After`; timeouts give 504; a provider credential
-/// fault gives 502 naming the deployment (never the client's 401); everything else 502.
+/// A last 429 keeps its status and `Retry-After`, and timeouts give 504. A provider credential
+/// fault gives 502 naming the deployment, never the client's 401. Everything else gives 502.
 api::ApiError finalClientError(const UpstreamError& last_error, const std::string& last_deployment,
                                const std::vector<std::string>& tried);
 

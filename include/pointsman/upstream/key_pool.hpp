@@ -13,7 +13,7 @@
 namespace pointsman::upstream {
 
 /// The weighted API keys of one provider, each with its own rate-limit cool-down. A 429 on one
-/// key says nothing about the provider's other keys, so only that key waits. Shared by every
+/// key is no sign for the provider's other keys, so only that key waits. Shared by every
 /// worker: picking and cooling down use atomics only.
 class KeyPool {
  public:

@@ -22,12 +22,12 @@ enum class UpstreamErrorKind {
   Cancelled,
 };
 
-/// Who caused a failure: the client's request, the upstream, or the gateway itself.
+/// The cause of a failure: the client's request, the upstream, or the gateway itself.
 enum class ErrorOrigin { Client, Upstream, Gateway };
 
-/// The one error type of an upstream attempt. `retryable` says whether another attempt (same or
-/// next deployment) may succeed; the status mapping to the client lives in one place
-/// (failure_policy.hpp).
+/// The one error type of an upstream attempt. `retryable` tells whether another attempt (same or
+/// next deployment) may succeed. The status sent to the client is chosen in one place,
+/// failure_policy.hpp.
 struct UpstreamError {
   UpstreamErrorKind kind = UpstreamErrorKind::Protocol;
   ErrorOrigin origin = ErrorOrigin::Upstream;
