@@ -11,13 +11,14 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kDeploymentKeys = {"provider", "model",        "price",
-                                                             "context",  "capabilities", "tags"};
+constexpr std::array<std::string_view, 7> kDeploymentKeys = {"provider",     "model", "price", "context",
+                                                             "capabilities", "tags",  "limits"};
 constexpr std::array<std::string_view, 4> kPriceKeys = {"input", "cached_input", "output",
                                                         "cache_write"};
 constexpr std::array<std::string_view, 4> kCapabilities = {"tools", "vision", "json",
                                                            "embeddings"};
-constexpr std::array<std::string_view, 5> kRouteKeys = {"use", "retry", "timeout_ms", "balance", "weights"};
+constexpr std::array<std::string_view, 7> kRouteKeys = {"use",     "retry", "timeout_ms", "balance",
+                                                        "weights", "hedge", "fan_out"};
 constexpr std::array<std::string_view, 3> kBalanceStrategies = {"weighted", "least_outstanding", "lowest_latency"};
 
 void readModelId(const MapReader& reader, const std::string& name, std::string& out) {
@@ -90,6 +91,7 @@ void parseDeployment(const std::string& name, const YAML::Node& node, const std:
   reader.read("context", deployment.context, Bound::NonNegative);
   readCapabilities(reader, deployment.capabilities);
   reader.read("tags", deployment.tags);
+  readDeploymentLimits(reader, deployment.limits);
 }
 
 void readRouteRetry(const MapReader& reader, const RetryConfig& defaultRetry,
@@ -145,6 +147,7 @@ void parseRoute(const std::string& name, const YAML::Node& node, const std::stri
   readRouteRetry(reader, defaultRetry, route.retry);
   reader.read("timeout_ms", route.timeout, Bound::NonNegative);
   readRouteBalance(reader, route);
+  readRouteExecution(reader, route);
 
   if (!reader.has("use")) {
     context.error(reader.pathOf("use"),

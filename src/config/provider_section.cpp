@@ -14,9 +14,10 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kProviderKeys = {
+constexpr std::array<std::string_view, 13> kProviderKeys = {
     "type",     "base_url", "api_key",  "api_key_file",         "headers",            "forward_headers",
-    "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes", "api_keys"};
+    "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes", "api_keys",
+    "health_check"};
 constexpr std::array<std::string_view, 2> kPoolKeyEntryKeys = {"key", "weight"};
 constexpr std::array<std::string_view, 5> kTimeoutKeys = {
     "connect_ms", "response_headers_ms", "first_token_ms", "idle_ms", "total_ms"};
@@ -283,6 +284,7 @@ void parseProvider(const std::string& name, const YAML::Node& node, const std::s
   readTimeouts(reader, provider.timeouts);
   reader.read("max_idle_connections", provider.max_idle_connections, Bound::NonNegative);
   reader.read("max_response_bytes", provider.max_response_bytes, Bound::Positive);
+  readHealthCheck(reader, provider.health_check);
 
   // An empty key usually means the operator has not exported it yet. The other providers
   // should still serve, so this is a warning and not an error.

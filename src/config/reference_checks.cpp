@@ -68,6 +68,15 @@ void checkRoute(const Config& config, const RouteConfig& route, LoadContext& con
     }
   }
 
+  if (route.fan_out.enabled && !route.fan_out.judge.empty() && !config.models.contains(route.fan_out.judge)) {
+    context.error(childPath(childPath(path, "fan_out"), "judge"),
+                  "unknown deployment \"" + route.fan_out.judge + "\"; " + definedNames(config.models, "deployments"));
+  }
+  if ((route.hedge.enabled || route.fan_out.enabled) && route.use.size() < 2) {
+    context.error(childPath(path, route.hedge.enabled ? "hedge" : "fan_out"),
+                  "needs at least two deployments in use; with one there is nothing to race");
+  }
+
   if (!route.use.empty() && !anyEnabled) {
     context.warn("route \"" + route.name +
                  "\" has no enabled deployment: every provider it uses is disabled");

@@ -32,6 +32,14 @@ void parseRetry(const YAML::Node& node, const std::string& path, LoadContext& co
 void parseRoutes(const YAML::Node& node, LoadContext& context, const RetryConfig& defaultRetry,
                  std::map<std::string, RouteConfig>& routes);
 
+class MapReader;
+/// `hedge:` and `fan_out:` of one route (execution_sections.cpp).
+void readRouteExecution(const MapReader& route_reader, RouteConfig& route);
+/// `limits:` of one deployment.
+void readDeploymentLimits(const MapReader& deployment_reader, DeploymentLimits& limits);
+/// `health_check:` of one provider.
+void readHealthCheck(const MapReader& provider_reader, HealthCheckConfig& check);
+
 /// Checks the rules that involve more than one section: deployments name defined providers,
 /// routes name defined deployments, the admin token matches the admin address.
 void checkReferences(const Config& config, LoadContext& context);

@@ -4,6 +4,7 @@
 // keys and validates cross references; nothing here talks to the network. Durations are
 // milliseconds, sizes bytes and prices USD per million tokens unless a field says otherwise.
 
+#include <pointsman/config/accounting_config.hpp>
 #include <pointsman/config/secret.hpp>
 
 #include <chrono>
@@ -60,8 +61,10 @@ struct AdminConfig {
   Secret token;
 };
 
-/// `auth:` — how clients are authenticated. Only `none` exists until client keys do.
-enum class AuthMode { None };
+/// `auth:` — how clients are authenticated. `keys` requires a key from `keys:` (or one made
+/// through the admin API); `none` lets every caller in as anonymous, for local development. When
+/// `auth:` is absent, it is `keys` if `keys:` lists any key and `none` otherwise.
+enum class AuthMode { None, Keys };
 
 /// Per-phase upstream timeouts (`timeouts:` on a provider). Zero disables a phase.
 struct UpstreamTimeouts {
@@ -87,6 +90,19 @@ struct WeightedKey {
 };
 
 /// `providers.<name>` — an API endpoint and its credentials.
+/// `health_check:` on a provider: a request sent on a timer whose result feeds the circuit
+/// breakers of the provider's deployments, so a dead provider is ejected before traffic finds it.
+struct HealthCheckConfig {
+  /// `interval_ms`: time between checks; 0 (the default) turns active checks off.
+  Milliseconds interval{0};
+  /// `timeout_ms`: the whole check, connect to last byte.
+  Milliseconds timeout{5'000};
+  /// `path`: appended to the provider's base URL; answered 2xx means healthy.
+  std::string path = "/models";
+  /// `body`: a JSON body to POST instead of a GET, e.g. a one-token chat request.
+  std::string body;
+};
+
 struct ProviderConfig {
   std::string name;
   ProviderType type = ProviderType::OpenAi;
@@ -119,6 +135,7 @@ struct ProviderConfig {
   std::size_t max_idle_connections = 64;
   /// `max_response_bytes`: a non-streamed upstream body larger than this fails the attempt. Default 64 MiB.
   std::size_t max_response_bytes = 64u * 1024 * 1024;
+  HealthCheckConfig health_check;
 };
 
 /// `price:` — USD per million tokens.
@@ -132,6 +149,21 @@ struct Price {
 };
 
 /// `models.<name>` — a deployment: a model at a provider, with its price and limits.
+/// `limits:` on a deployment: what the gateway lets through before the provider would refuse.
+/// Every limit is per gateway process; 0 means no limit.
+struct DeploymentLimits {
+  /// `max_concurrent`: requests in flight at this deployment.
+  std::size_t max_concurrent = 0;
+  /// `max_queue`: requests that may wait for a free slot; past it the deployment is skipped.
+  std::size_t max_queue = 0;
+  /// `queue_timeout_ms`: the longest wait for a slot before the deployment is skipped.
+  Milliseconds queue_timeout{1'000};
+  /// `rpm`: requests per minute sent to this deployment.
+  std::size_t rpm = 0;
+  /// `tpm`: estimated prompt tokens per minute sent to this deployment.
+  std::size_t tpm = 0;
+};
+
 struct DeploymentConfig {
   std::string name;
   /// `provider`: key of `providers:`.
@@ -144,6 +176,7 @@ struct DeploymentConfig {
   /// `capabilities`: any of `tools`, `vision`, `json`, `embeddings`.
   std::set<std::string> capabilities;
   std::set<std::string> tags;
+  DeploymentLimits limits;
 };
 
 /// `retry:` — how one request retries and fails over.
@@ -197,6 +230,39 @@ struct ResilienceConfig {
 
 /// `routes.<name>` — a name clients put in `model`, bound to a policy. Until the rule engine
 /// exists, a route is the `use:` shorthand: one unconditional rule, deployments tried in order.
+/// `hedge:` on a route: when the first attempt has not answered after a delay, a second attempt
+/// starts at the next deployment; the first answer wins and the other is cancelled.
+struct HedgeConfig {
+  bool enabled = false;
+  /// `after_ms`: a fixed delay. With `after: p95` the delay is the first deployment's recent
+  /// 95th percentile time to first byte, never below `min_after_ms`.
+  Milliseconds after{0};
+  bool after_p95 = false;
+  /// `min_after_ms`: the floor of the p95 delay (default 50).
+  Milliseconds min_after{50};
+  /// `max_extra_percent`: hedges allowed per 100 requests of the route (default 5).
+  double max_extra_percent = 5.0;
+};
+
+/// `fan_out:` on a route: every deployment of `use` gets the request at once.
+enum class FanOutMode {
+  /// `first_success`: the first successful answer wins; the others are cancelled.
+  FirstSuccess,
+  /// `all`: one response with one choice per deployment that answered.
+  All,
+  /// `judge`: a judge deployment reads every answer and picks the best.
+  Judge,
+};
+
+struct FanOutConfig {
+  bool enabled = false;
+  FanOutMode mode = FanOutMode::FirstSuccess;
+  /// `judge`: the deployment that picks the best answer (mode judge).
+  std::string judge;
+  /// `judge_prompt`: the judge's instructions; the question and the numbered answers follow it.
+  std::string judge_prompt;
+};
+
 struct RouteConfig {
   std::string name;
   /// `use`: deployment names in failover order.
@@ -215,6 +281,8 @@ struct RouteConfig {
   /// `weights`: relative weights for `balance: weighted`, by deployment name (> 0); unlisted
   /// deployments weigh 1.
   std::map<std::string, double> weights;
+  HedgeConfig hedge;
+  FanOutConfig fan_out;
 };
 
 /// `telemetry:` — logs and the request log.
@@ -238,6 +306,11 @@ struct Config {
   std::map<std::string, RouteConfig> routes;
   ResilienceConfig resilience;
   TelemetryConfig telemetry;
+  AccountingConfig accounting;
+  /// `tiers:`, `teams:` and `keys:` — client keys and the limits they inherit.
+  std::map<std::string, TierConfig> tiers;
+  std::map<std::string, TeamConfig> teams;
+  std::vector<KeyConfig> keys;
   /// Path the config was read from; empty when built in code.
   std::string source_path;
 };
