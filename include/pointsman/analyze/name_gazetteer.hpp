@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace pointsman::analyze {
+
+/// A set of first names and surnames for the person-name check, read from a file of lines
+/// `name<TAB>flags` (see models/README.md). Lookups hash the word and compare 64-bit hashes only:
+/// with about 20,000 names, two different words share a hash with odds near 10^-11.
+class NameGazetteer {
+ public:
+  /// Flags of one name.
+  enum Flag : std::uint8_t {
+    kFirstName = 1,
+    kSurname = 2,
+    /// Also a lowercase English word ("will", "rose"), so the name needs more context.
+    kCommonWord = 4,
+  };
+
+  NameGazetteer() = default;
+
+  /// Reads the gazetteer file. Throws std::runtime_error naming the file and line on a missing
+  /// file or a malformed line, because it runs when the config loads, never on a request.
+  static NameGazetteer load(const std::filesystem::path& path);
+
+  /// Adds one name; `name` is matched without regard to ASCII case.
+  void add(std::string_view name, std::uint8_t flags);
+
+  /// The flags of `word`, compared without regard to ASCII case; 0 when it is not a name.
+  std::uint8_t lookup(std::string_view word) const;
+
+  std::size_t size() const { return size_; }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint8_t flags = 0;
+  };
+
+  void grow();
+
+  /// Open addressing with linear probing; a hash of 0 marks an empty slot.
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
+
+/// The 64-bit FNV-1a hash of `word` with ASCII letters lowercased.
+std::uint64_t hashFoldedWord(std::string_view word);
+
+}  // namespace pointsman::analyze

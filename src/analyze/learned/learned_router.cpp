@@ -1,0 +1,119 @@
+#include <pointsman/analyze/learned_router.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+namespace pointsman::analyze {
+
+std::array<double, LearnedRouter::kLengthFeatureCount> promptLengthFeatures(std::string_view prompt) {
+  std::size_t words = 0;
+  std::size_t lines = 1;
+  std::size_t symbols = 0;
+  bool in_word = false;
+  for (const char byte : prompt) {
+    const auto c = static_cast<unsigned char>(byte);
+    // Plain comparisons: the <cctype> calls go through the locale and cost more than the rest.
+    const bool word_byte = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+    if (word_byte && !in_word) ++words;
+    in_word = word_byte;
+    if (c == '\n') ++lines;
+    if (!word_byte && !space) ++symbols;
+  }
+  const double bytes = static_cast<double>(prompt.size());
+  return {std::log1p(bytes), std::log1p(static_cast<double>(words)), std::log1p(static_cast<double>(lines)),
+          bytes > 0 ? static_cast<double>(symbols) / bytes : 0.0};
+}
+
+LearnedRouter::LearnedRouter(TextEncoder encoder, std::array<double, kLengthFeatureCount> length_mean,
+                             std::array<double, kLengthFeatureCount> length_scale, LogisticModel model)
+    : encoder_(std::move(encoder)), length_mean_(length_mean), length_scale_(length_scale), model_(std::move(model)) {}
+
+SparseVector LearnedRouter::featurize(std::string_view prompt) const {
+  auto row = encoder_.encode(prompt);
+  const auto lengths = promptLengthFeatures(prompt);
+  for (std::size_t k = 0; k < kLengthFeatureCount; ++k) {
+    row.indices.push_back(encoder_.dimension() + static_cast<std::uint32_t>(k));
+    row.values.push_back(static_cast<float>((lengths[k] - length_mean_[k]) / length_scale_[k]));
+  }
+  return row;
+}
+
+double LearnedRouter::score(std::string_view prompt) const { return model_.predict(featurize(prompt)); }
+
+LearnedRouter LearnedRouter::train(std::span<const std::string> prompts, std::span<const double> labels,
+                                   const LearnedRouterTrainOptions& options) {
+  if (prompts.size() != labels.size()) throw std::invalid_argument("prompts and labels differ in length");
+  if (prompts.size() < 2) throw std::invalid_argument("at least two training prompts are needed");
+  TextEncoder encoder(options.encoder);
+  encoder.fit(prompts);
+
+  std::array<double, kLengthFeatureCount> mean{};
+  std::array<double, kLengthFeatureCount> scale{};
+  for (const auto& prompt : prompts) {
+    const auto lengths = promptLengthFeatures(prompt);
+    for (std::size_t k = 0; k < kLengthFeatureCount; ++k) {
+      mean[k] += lengths[k];
+      scale[k] += lengths[k] * lengths[k];
+    }
+  }
+  const double count = static_cast<double>(prompts.size());
+  for (std::size_t k = 0; k < kLengthFeatureCount; ++k) {
+    mean[k] /= count;
+    const double variance = scale[k] / count - mean[k] * mean[k];
+    scale[k] = variance > 1e-12 ? std::sqrt(variance) : 1.0;
+  }
+
+  LearnedRouter router(std::move(encoder), mean, scale, LogisticModel{});
+  std::vector<SparseVector> rows;
+  rows.reserve(prompts.size());
+  for (const auto& prompt : prompts) rows.push_back(router.featurize(prompt));
+  router.model_ = LogisticModel::train(rows, labels, router.encoder_.dimension() + kLengthFeatureCount,
+                                       options.logistic);
+  return router;
+}
+
+nlohmann::json LearnedRouter::toJson() const {
+  return {{"format", kFormat},
+          {"version", 1},
+          {"encoder", encoder_.toJson()},
+          {"length_features",
+           {{"names", {"log_bytes", "log_words", "log_lines", "symbol_share"}},
+            {"mean", length_mean_},
+            {"scale", length_scale_}}},
+          {"model", model_.toJson()}};
+}
+
+LearnedRouter LearnedRouter::fromJson(const nlohmann::json& json) {
+  if (json.value("format", "") != kFormat) {
+    throw std::runtime_error("format: expected \"" + std::string(kFormat) + "\"");
+  }
+  if (json.value("version", 0) != 1) throw std::runtime_error("version: only version 1 is supported");
+  auto encoder = TextEncoder::fromJson(json.at("encoder"));
+  const auto& lengths = json.at("length_features");
+  const auto mean = lengths.at("mean").get<std::array<double, kLengthFeatureCount>>();
+  auto scale = lengths.at("scale").get<std::array<double, kLengthFeatureCount>>();
+  for (std::size_t k = 0; k < kLengthFeatureCount; ++k) {
+    if (!(scale[k] > 0)) throw std::runtime_error("length_features.scale[" + std::to_string(k) + "]: must be > 0");
+  }
+  auto model = LogisticModel::fromJson(json.at("model"));
+  if (model.weights().size() != encoder.dimension() + kLengthFeatureCount) {
+    throw std::runtime_error("model.dimension: must be the encoder dimension plus 4");
+  }
+  return LearnedRouter(std::move(encoder), mean, scale, std::move(model));
+}
+
+LearnedRouter LearnedRouter::load(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error(path.string() + ": cannot open the learned router model");
+  try {
+    return fromJson(nlohmann::json::parse(file));
+  } catch (const std::exception& error) {
+    throw std::runtime_error(path.string() + ": invalid learned router model: " + error.what());
+  }
+}
+
+}  // namespace pointsman::analyze

@@ -1,0 +1,113 @@
+// The person-name check of the PII detector: gazetteer lookups plus the capitalisation and the
+// words around a candidate.
+#include "analyze/text_scan.hpp"
+
+#include <array>
+
+namespace pointsman::analyze::scan {
+namespace {
+
+// Words after which a capitalised word is a name even when the gazetteer does not list it.
+constexpr std::array<std::string_view, 16> kNameCues = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mister",
+    "named", "called", "dear", "hi", "hello", "thanks",
+};
+
+bool isCapitalLetterAt(std::string_view text, std::size_t at) {
+  if (at >= text.size()) return false;
+  if (isUpper(text[at])) return true;
+  // U+00C0 to U+00DE, the Latin-1 capitals such as "É", are C3 80 to C3 9E in UTF-8.
+  return text[at] == '\xC3' && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) <= 0x9E;
+}
+
+// A word such as "Maria" or "O" but not "NASA": a capital and then no second capital.
+bool isCapitalised(std::string_view text, std::size_t begin, std::size_t end) {
+  if (!isCapitalLetterAt(text, begin)) return false;
+  const std::size_t second = text[begin] == '\xC3' ? begin + 2 : begin + 1;
+  return second >= end || !isUpper(text[second]);
+}
+
+bool equalsFolded(std::string_view word, std::string_view lower) {
+  if (word.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const char c = isUpper(word[i]) ? static_cast<char>(word[i] + 32) : word[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// The word that ends before `begin`, skipping spaces, a period after a title and a colon.
+std::string_view previousWord(std::string_view text, std::size_t begin) {
+  std::size_t end = begin;
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '.' || text[end - 1] == ':' || text[end - 1] == ',')) {
+    --end;
+  }
+  std::size_t start = end;
+  while (start > 0 && isWordChar(text[start - 1])) --start;
+  return text.substr(start, end - start);
+}
+
+bool followsNameCue(std::string_view text, std::size_t begin) {
+  const std::string_view previous = previousWord(text, begin);
+  for (const auto cue : kNameCues) {
+    if (equalsFolded(previous, cue)) return true;
+  }
+  if (equalsFolded(previous, "is") || equalsFolded(previous, "name")) {
+    // "my name is Ola" or "Name: Ola".
+    const std::size_t previous_begin = static_cast<std::size_t>(previous.data() - text.data());
+    return equalsFolded(previous, "name") || equalsFolded(previousWord(text, previous_begin), "name");
+  }
+  return false;
+}
+
+// The capitalised word after the one ending at `end`, past one space and an optional middle
+// initial ("Faina D. Yefremova"); empty when there is none.
+std::string_view nextCapitalisedWord(std::string_view text, std::size_t end) {
+  std::size_t at = end;
+  if (at >= text.size() || text[at] != ' ') return {};
+  ++at;
+  if (at + 2 < text.size() && isUpper(text[at]) && text[at + 1] == '.' && text[at + 2] == ' ') at += 3;
+  const std::size_t word_end = wordEnd(text, at);
+  if (word_end == at || !isCapitalised(text, at, word_end)) return {};
+  return text.substr(at, word_end - at);
+}
+
+bool continuesAsAddress(std::string_view text, std::size_t end) {
+  if (end >= text.size()) return false;
+  return text[end] == '@' || (text[end] == '.' && end + 1 < text.size() && isWordChar(text[end + 1]));
+}
+
+}  // namespace
+
+std::size_t scanPersonName(std::string_view text, std::size_t begin, std::size_t end, const NameGazetteer& names,
+                           Matches& out) {
+  // One letter is an initial or the pronoun "I", never a whole name.
+  if (names.size() == 0 || end - begin < 2 || !isCapitalised(text, begin, end) || continuesAsAddress(text, end)) {
+    return end;
+  }
+
+  const std::uint8_t flags = names.lookup(text.substr(begin, end - begin));
+  const std::string_view next = nextCapitalisedWord(text, end);
+  const std::uint8_t next_flags = next.empty() ? 0 : names.lookup(next);
+  const std::size_t next_end = next.empty() ? end : static_cast<std::size_t>(next.data() - text.data()) + next.size();
+
+  const bool cue = followsNameCue(text, begin);
+  const bool unambiguous = flags != 0 && (flags & NameGazetteer::kCommonWord) == 0;
+  const bool surname_follows = (next_flags & NameGazetteer::kSurname) != 0;
+  const bool first_name = (flags & NameGazetteer::kFirstName) != 0;
+
+  if (cue || (first_name && !next.empty() && (unambiguous || surname_follows))) {
+    // A cue or a first name takes the capitalised word after it as the surname.
+    const std::size_t match_end = next.empty() ? end : next_end;
+    out.push_back({PiiKind::PersonName, begin, match_end});
+    return match_end;
+  }
+  if (unambiguous) {
+    const std::size_t match_end = surname_follows ? next_end : end;
+    out.push_back({PiiKind::PersonName, begin, match_end});
+    return match_end;
+  }
+  return end;
+}
+
+}  // namespace pointsman::analyze::scan

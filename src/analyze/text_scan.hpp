@@ -1,0 +1,59 @@
+#pragma once
+
+#include <pointsman/analyze/pii_detector.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+// Character tests and word scanning shared by the PII scanners. They work on bytes: a UTF-8
+// byte of 0x80 or more counts as a letter, so words in other scripts stay whole.
+namespace pointsman::analyze::scan {
+
+inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool isLower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool isAsciiLetter(char c) { return isUpper(c) || isLower(c); }
+inline bool isNonAscii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+constexpr std::array<bool, 256> makeWordChars() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                         c == '_' || c >= 0x80;
+  }
+  return table;
+}
+
+/// Letters, digits, `_` and UTF-8 bytes, as one table lookup: the scan tests every byte.
+inline constexpr std::array<bool, 256> kWordChars = makeWordChars();
+
+inline bool isWordChar(char c) { return kWordChars[static_cast<unsigned char>(c)]; }
+inline bool isHexDigit(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/// Compares byte by byte: the prefixes are short and most words differ in the first byte or two,
+/// where a call to memcmp would cost more than the comparison.
+inline bool startsWith(std::string_view text, std::size_t at, std::string_view prefix) {
+  if (text.size() - at < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (text[at + i] != prefix[i]) return false;
+  }
+  return true;
+}
+
+/// Returns the end of the run of word characters that starts at `at`.
+inline std::size_t wordEnd(std::string_view text, std::size_t at) {
+  while (at < text.size() && isWordChar(text[at])) ++at;
+  return at;
+}
+
+/// The matches found so far, which the scanners append in order of position.
+using Matches = std::vector<PiiMatch>;
+
+/// Checks for a person name at the capitalised word [begin, end) and returns where scanning goes
+/// on (past a surname that belongs to the match).
+std::size_t scanPersonName(std::string_view text, std::size_t begin, std::size_t end,
+                           const NameGazetteer& names, Matches& out);
+
+}  // namespace pointsman::analyze::scan

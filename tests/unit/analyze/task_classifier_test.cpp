@@ -1,0 +1,77 @@
+#include <pointsman/analyze/task_classifier.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pointsman::analyze {
+namespace {
+
+const std::filesystem::path kShippedModel =
+    std::filesystem::path(__FILE__).parent_path() / "../../../models/task_classifier.json";
+
+TEST(TaskClassifier, EmptyModelIsUniform) {
+  const TaskClassifier classifier;
+  const auto prediction = classifier.classify("Translate this into French.");
+  EXPECT_NEAR(prediction.confidence, 1.0 / kTaskTypeCount, 1e-9);
+}
+
+TEST(TaskClassifier, WeightsOfAFeatureDecideTheType) {
+  TaskClassifier classifier;
+  std::vector<std::uint32_t> features;
+  appendTaskFeatures("haiku", features);
+  for (const auto bucket : features) {
+    classifier.weights()[std::size_t{bucket} * kTaskTypeCount + static_cast<std::size_t>(TaskType::CreativeWriting)] = 2;
+  }
+  const auto prediction = classifier.classify("haiku");
+  EXPECT_EQ(prediction.type, TaskType::CreativeWriting);
+  EXPECT_GT(prediction.confidence, 0.5);
+}
+
+TEST(TaskClassifier, ModelSurvivesJsonRoundTrip) {
+  TaskClassifier classifier;
+  classifier.biases()[static_cast<std::size_t>(TaskType::Math)] = 0.5f;
+  classifier.weights()[123 * kTaskTypeCount + static_cast<std::size_t>(TaskType::Code)] = 1.25f;
+  const auto reloaded = TaskClassifier::parse(classifier.toJson(), "round trip");
+  EXPECT_EQ(reloaded.probabilities({123}), classifier.probabilities({123}));
+  EXPECT_EQ(reloaded.probabilities({7}), classifier.probabilities({7}));
+}
+
+TEST(TaskClassifier, RejectsMalformedModels) {
+  EXPECT_THROW(TaskClassifier::parse("{", "m.json"), std::runtime_error);
+  EXPECT_THROW(TaskClassifier::parse(R"({"format":"other"})", "m.json"), std::runtime_error);
+  TaskClassifier classifier;
+  std::string wrong_buckets = classifier.toJson();
+  wrong_buckets.replace(wrong_buckets.find("\"buckets\":262144"), 16, "\"buckets\":1024");
+  EXPECT_THROW(TaskClassifier::parse(wrong_buckets, "m.json"), std::runtime_error);
+  std::string unknown_type = classifier.toJson();
+  unknown_type.replace(unknown_type.find("\"chat\""), 6, "\"gossip\"");
+  EXPECT_THROW(TaskClassifier::parse(unknown_type, "m.json"), std::runtime_error);
+  EXPECT_THROW(TaskClassifier::load("/nonexistent/task_classifier.json"), std::runtime_error);
+}
+
+// Clear prompts of each kind that are not in the training set; a retrained model that gets one
+// of them wrong has become worse and should not ship.
+TEST(TaskClassifier, ShippedModelGivesStableAnswers) {
+  const auto classifier = TaskClassifier::load(kShippedModel);
+  const std::vector<std::pair<TaskType, std::string>> cases = {
+      {TaskType::Code, "Write a Python function that merges two sorted lists and add unit tests."},
+      {TaskType::Translation, "Translate the following sentence into German: The weather is lovely today."},
+      {TaskType::Summarization, "Summarize this article in three bullet points for my manager."},
+      {TaskType::CreativeWriting, "Write a short poem about a lighthouse keeper and the sea."},
+      {TaskType::Chat, "Hey, how's it going? I'm just bored."},
+      {TaskType::Math, "Please solve the following mathematical problem step by step. What is 17 * 23 + 4?"},
+  };
+  for (const auto& [expected, prompt] : cases) {
+    const auto first = classifier.classify(prompt);
+    EXPECT_EQ(taskTypeName(first.type), taskTypeName(expected)) << prompt;
+    EXPECT_GT(first.confidence, 0.3) << prompt;
+    EXPECT_EQ(classifier.classify(prompt).confidence, first.confidence) << prompt;
+  }
+}
+
+}  // namespace
+}  // namespace pointsman::analyze
