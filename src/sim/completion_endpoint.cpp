@@ -180,6 +180,9 @@ ReplyPlan planCompletion(CompletionKind kind, const nlohmann::json& body,
       tokenCount,
       request.maxTokens ? "length" : "stop",
       TokenUsage{estimateTokens(request.promptCharacters) + request.promptTokenIds, tokenCount},
+      {},
+      {},
+      {},
       {}};
 
   ReplyPlan plan;

@@ -109,13 +109,14 @@ StreamCut findStreamCut(const StreamFaults& faults, int sent) {
 }
 
 /// Ends a stream cut short by a fault. Returns whether the connection may serve another request.
-asio::awaitable<bool> cutStream(Link& link, StreamCut cut, bool keepAlive) {
+asio::awaitable<bool> cutStream(Link& link, const StreamScript& script, StreamCut cut, bool keepAlive) {
   if (cut == StreamCut::kReset) {
     resetConnection(link.socket);
     co_return false;
   }
   if (cut == StreamCut::kError) {
-    const bool written = co_await writeEvent(link, StreamEvents::errorEvent());
+    const std::string_view event = script.errorEvent ? std::string_view(*script.errorEvent) : StreamEvents::errorEvent();
+    const bool written = co_await writeEvent(link, event);
     if (!written) {
       co_return false;
     }
@@ -136,7 +137,7 @@ asio::awaitable<bool> sendStreamHead(Link& link, const ReplyPlan& plan, unsigned
   if (error) {
     co_return false;
   }
-  const auto& role = plan.stream->events.roleEvent();
+  const auto& role = plan.stream->headEvents ? *plan.stream->headEvents : plan.stream->events.roleEvent();
   if (role.empty()) {
     co_return true;
   }
@@ -145,6 +146,13 @@ asio::awaitable<bool> sendStreamHead(Link& link, const ReplyPlan& plan, unsigned
 }
 
 asio::awaitable<bool> sendStreamTail(Link& link, const StreamScript& script, bool keepAlive) {
+  if (script.tailEvents) {
+    bool written = co_await writeEvent(link, *script.tailEvents);
+    if (written) {
+      written = co_await endChunkedBody(link);
+    }
+    co_return written && keepAlive;
+  }
   std::string tail = script.events.finishEvent(script.finishReason);
   bool written = co_await writeEvent(link, tail);
   if (written && script.events.includeUsage()) {
@@ -175,7 +183,7 @@ asio::awaitable<bool> sendStream(Link& link, const ReplyPlan& plan, unsigned ver
   const int eventCount = preset ? static_cast<int>(script.presetEvents.size()) : script.tokenCount;
   for (int sent = 0;; ++sent) {
     if (const auto cut = findStreamCut(faults, sent); cut != StreamCut::kNone) {
-      const bool reusable = co_await cutStream(link, cut, keepAlive);
+      const bool reusable = co_await cutStream(link, script, cut, keepAlive);
       co_return reusable;
     }
     if (sent == eventCount) {

@@ -37,6 +37,11 @@ struct StreamScript {
   TokenUsage usage;
   /// When not empty, these events replace the token events, such as the chunks of a tool call.
   std::vector<std::string> presetEvents;
+  /// When set, these events replace the role event, the closing events ([DONE] included) and the
+  /// `error_after_events` error event; the Anthropic Messages stream sets all three.
+  std::optional<std::string> headEvents;
+  std::optional<std::string> tailEvents;
+  std::optional<std::string> errorEvent;
 };
 
 /// The stream faults of FaultPlan, with the pause already scaled.

@@ -2,6 +2,7 @@
 
 #include "sim/completion_endpoint.hpp"
 #include "sim/embedding_endpoint.hpp"
+#include "sim/messages_endpoint.hpp"
 #include "sim/request_fields.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -21,6 +22,19 @@ constexpr std::string_view kCompletionsPath = "/v1/completions";
 constexpr std::string_view kEmbeddingsPath = "/v1/embeddings";
 constexpr std::string_view kModelsPath = "/v1/models";
 constexpr std::string_view kHealthPath = "/healthz";
+constexpr std::string_view kMessagesPath = "/v1/messages";
+constexpr std::string_view kAzurePrefix = "/openai/deployments/";
+
+/// For an Azure OpenAI path `/openai/deployments/{deployment}/{operation}`, stores the deployment
+/// and returns the OpenAI path of the operation, e.g. "/v1/chat/completions"; else nothing.
+std::optional<std::string> azureOperation(std::string_view path, std::string& deployment) {
+  if (!path.starts_with(kAzurePrefix)) return std::nullopt;
+  const auto rest = path.substr(kAzurePrefix.size());
+  const auto slash = rest.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  deployment = std::string(rest.substr(0, slash));
+  return "/v1" + std::string(rest.substr(slash));
+}
 
 std::string buildModelsBody(const SimConfig& config) {
   nlohmann::json data = nlohmann::json::array();
@@ -61,8 +75,9 @@ std::optional<std::string> applyProfileHeaders(const HttpRequest& request, Model
 }
 
 /// Returns the fault reply with its pause, or the normal plan with the pause applied.
-ReplyPlan applyFault(const FaultPlan& fault, double timeScale, ReplyPlan normal) {
-  auto plan = makeFaultReply(fault).value_or(std::move(normal));
+ReplyPlan applyFault(const FaultPlan& fault, double timeScale, ReplyPlan normal, bool anthropic = false) {
+  auto reply = anthropic ? makeMessagesFaultReply(fault) : makeFaultReply(fault);
+  auto plan = reply.value_or(std::move(normal));
   if (fault.stallMs && !fault.stallAfterEvents) {
     plan.stall = scaledDelay(*fault.stallMs, timeScale);
   }
@@ -105,7 +120,20 @@ ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t
     auto body = path == kHealthPath ? std::string("{\"status\":\"ok\"}") : modelsBody_;
     return applyFault(headerFault, config_.timeScale, makeJsonPlan(std::move(body)));
   }
-  if (path != kChatPath && path != kCompletionsPath && path != kEmbeddingsPath) {
+  std::string azureDeployment;
+  const auto azurePath = azureOperation(path, azureDeployment);
+  if (azurePath) {
+    // Azure rejects a request without api-version or credentials before it looks at the body.
+    if (request.target().find("api-version=") == std::string_view::npos) {
+      return makeErrorPlan(400, "Missing the api-version query parameter", {}, "BadRequest");
+    }
+    if (request["api-key"].empty() && request[http::field::authorization].empty()) {
+      return makeErrorPlan(401, "Access denied due to a missing api-key header or bearer token", {}, "401");
+    }
+    path = *azurePath;
+  }
+  const bool messages = path == kMessagesPath;
+  if (path != kChatPath && path != kCompletionsPath && path != kEmbeddingsPath && !messages) {
     return makeErrorPlan(404, "unknown path " + std::string(path), {}, "unknown_url");
   }
   if (!isPost) {
@@ -114,20 +142,24 @@ ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t
     return plan;
   }
   if (headerFault.reset || headerFault.status) {
-    return applyFault(headerFault, config_.timeScale, {});
+    return applyFault(headerFault, config_.timeScale, {}, messages);
   }
-  return planModelRequest(request, path, number);
+  return planModelRequest(request, path, number, azureDeployment);
 }
 
 ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::string_view path,
-                                          std::uint64_t number) const {
+                                          std::uint64_t number, const std::string& azureDeployment) const {
+  const bool messages = path == kMessagesPath;
   const auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return makeErrorPlan(400, "the request body is not a valid JSON object", {}, "invalid_json");
   }
 
   ExchangeContext context;
-  if (auto error = readModel(body, context.model)) {
+  if (!azureDeployment.empty()) {
+    context.model = azureDeployment;
+  } else if (auto error = readModel(body, context.model)) {
+    if (messages) return makeMessagesErrorPlan(400, "model: Field required");
     return makeErrorPlan(400, error->message, error->param, "invalid_value");
   }
   context.number = number;
@@ -149,13 +181,15 @@ ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::strin
   context.fault = std::get<FaultPlan>(parsedFault);
 
   ReplyPlan plan;
-  if (path == kEmbeddingsPath) {
+  if (messages) {
+    plan = planMessages(body, context);
+  } else if (path == kEmbeddingsPath) {
     plan = planEmbeddings(body, context);
   } else {
     const auto kind = path == kChatPath ? CompletionKind::kChat : CompletionKind::kText;
     plan = planCompletion(kind, body, context);
   }
-  return applyFault(context.fault, context.timeScale, std::move(plan));
+  return applyFault(context.fault, context.timeScale, std::move(plan), messages);
 }
 
 }  // namespace pointsman::sim

@@ -28,8 +28,9 @@ class RequestRouter {
 
  private:
   ReplyPlan routeByTarget(const HttpRequest& request, std::uint64_t number);
+  /// `azureDeployment`: the deployment named in an Azure path, which replaces the body's model.
   ReplyPlan planModelRequest(const HttpRequest& request, std::string_view path,
-                             std::uint64_t number) const;
+                             std::uint64_t number, const std::string& azureDeployment) const;
 
   SimConfig config_;
   std::string modelsBody_;

@@ -80,7 +80,9 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runStream(Attempt& a
     if (auto error = co_await attempt.call.readWholeBody(body, kMaxErrorBodyBytes, timeouts.idle, attempt.totalDeadline())) {
       co_return error;
     }
-    auto error = httpStatusError(status, std::move(body), content_type);
+    auto translated_status = status;
+    if (status != 200) attempt.adapter.translateError(translated_status, body);
+    auto error = httpStatusError(translated_status, std::move(body), content_type);
     if (status == 200) {
       error.kind = UpstreamErrorKind::Protocol;
       error.detail = "upstream answered a stream request with " + content_type + " instead of an event stream";
@@ -105,6 +107,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
   http::SseParser parser;
   std::string held;
   std::string piece;
+  std::vector<RelayEvent> relay_events;
   bool done_seen = false;
   auto& outcome = attempt.outcome;
 
@@ -124,34 +127,51 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
     parser.feed(piece);
 
     while (auto event = parser.next()) {
-      const auto formatted = http::formatSseEvent(*event);
-      if (!attempt.committed) {
-        const auto info = api::inspectStreamEvent(event->data);
-        if (info.kind == api::StreamEventKind::Error) co_return inBandError(info, event->data);
-        if (info.kind != api::StreamEventKind::Content && info.kind != api::StreamEventKind::Done) {
-          // Lifecycle-only events wait here, so a failover before the first content is invisible.
+      // A translating attempt may turn one upstream event into several, or into none for the client.
+      relay_events.clear();
+      if (attempt.adapter.translates()) {
+        attempt.adapter.translateEvent(*event, relay_events);
+      } else {
+        auto formatted = http::formatSseEvent(*event);
+        relay_events.push_back({std::move(event->data), std::move(formatted)});
+      }
+      for (const auto& relay : relay_events) {
+        const auto& formatted = relay.wire;
+        if (!attempt.committed) {
+          const auto info = api::inspectStreamEvent(relay.data);
+          if (info.kind == api::StreamEventKind::Error) co_return inBandError(info, relay.data);
+          if (info.kind != api::StreamEventKind::Content && info.kind != api::StreamEventKind::Done) {
+            if (info.usage) outcome.usage = info.usage;
+            if (info.kind == api::StreamEventKind::UsageOnly && attempt.request.drop_usage_chunk) continue;
+            // Lifecycle-only events wait here, so a failover before the first content is invisible.
+            held += formatted;
+            continue;
+          }
+
+          co_await keepalive.stop();
+          if (!co_await ensureClientStream(attempt)) co_return cancelledError();
+          attempt.committed = true;
+          attempt.first_byte_at = Clock::now();
+          outcome.status = 200;
+          outcome.time_to_first_token_seconds =
+              std::chrono::duration<double>(Clock::now() - attempt.request.received_at).count();
+          if (info.kind == api::StreamEventKind::Done) done_seen = true;
           held += formatted;
+          if (!held.empty()) {
+            if (!co_await attempt.writer.sendStreamData(held)) co_return cancelledError();
+          }
+          held.clear();
           continue;
         }
 
-        co_await keepalive.stop();
-        if (!co_await ensureClientStream(attempt)) co_return cancelledError();
-        attempt.committed = true;
-        attempt.first_byte_at = Clock::now();
-        outcome.status = 200;
-        outcome.time_to_first_token_seconds =
-            std::chrono::duration<double>(Clock::now() - attempt.request.received_at).count();
+        const auto info = api::inspectCommittedStreamEvent(relay.data);
+        if (info.usage) outcome.usage = info.usage;
+        // The gateway asked for this chunk for its own accounting; the client did not.
+        if (info.kind == api::StreamEventKind::UsageOnly && attempt.request.drop_usage_chunk) continue;
         if (info.kind == api::StreamEventKind::Done) done_seen = true;
-        held += formatted;
-        if (!co_await attempt.writer.sendStreamData(held)) co_return cancelledError();
-        held.clear();
-        continue;
+        if (formatted.empty()) continue;
+        if (!co_await attempt.writer.sendStreamData(formatted)) co_return cancelledError();
       }
-
-      const auto info = api::inspectCommittedStreamEvent(event->data);
-      if (info.usage) outcome.usage = info.usage;
-      if (info.kind == api::StreamEventKind::Done) done_seen = true;
-      if (!co_await attempt.writer.sendStreamData(formatted)) co_return cancelledError();
     }
 
     if (parser.overflowed()) {
@@ -179,6 +199,11 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
     error.detail = "the upstream ended the stream without [DONE]";
     co_await endStreamWithError(attempt, error);
     co_return error;
+  }
+  if (attempt.request.cost_note) {
+    // An SSE comment: clients skip it, and tools that read the raw stream find the cost here.
+    const auto note = ": pointsman-cost-usd=" + attempt.request.cost_note(attempt.deploymentName(), outcome.usage) + "\n\n";
+    if (!co_await attempt.writer.sendStreamData(note)) co_return cancelledError();
   }
   if (!co_await attempt.writer.endStream()) co_return cancelledError();
   co_return std::nullopt;

@@ -1,6 +1,7 @@
 #include "upstream/attempt.hpp"
 
 #include <pointsman/api/json_splice.hpp>
+#include <pointsman/upstream/anthropic/request_translation.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -26,12 +27,82 @@ http::HeaderList PlanExecutor::Attempt::responseHeaders(std::string_view content
   return makeResponseHeaders(request, outcome, content_type);
 }
 
-http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& request,
-                                                  const route::Candidate& candidate, const http::Url& url,
-                                                  const config::Secret* key) {
+namespace {
+
+UpstreamError clientError(const api::ApiError& error) {
+  auto upstream_error = httpStatusError(error.status, error.body(), "application/json");
+  upstream_error.detail = "the request cannot be translated for this provider: " + error.message;
+  return upstream_error;
+}
+
+/// The body for an OpenAI-compatible provider: the client's bytes with only `model` replaced.
+std::string spliceModel(const std::string& body, const std::string& model) {
+  auto spliced = api::replaceTopLevelString(body, "model", model);
+  if (spliced) return std::move(*spliced);
+  // The splice fails only on bodies that parseRequest() already rejects, so this fallback should
+  // not run; re-serializing keeps it correct if it does.
+  auto document = nlohmann::json::parse(body, nullptr, false);
+  if (document.is_object()) document["model"] = model;
+  return document.dump();
+}
+
+/// The path under the base URL and the body, in the provider's format.
+std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(const ExecutionRequest& request,
+                                                                                const route::Candidate& candidate,
+                                                                                const http::Url& url) {
   const auto& provider = *candidate.provider;
-  std::string target = url.base_path + request.upstream_path;
-  if (!url.query.empty()) target += "?" + url.query;
+  const auto& model = candidate.deployment->model;
+  if (provider.type == config::ProviderType::AzureOpenAi) {
+    // Azure names the deployment in the path and ignores `model` in the body.
+    return std::pair{url.base_path + "/openai/deployments/" + model + request.upstream_path +
+                         "?api-version=" + provider.api_version,
+                     spliceModel(*request.body, model)};
+  }
+  if (provider.type == config::ProviderType::OpenAi) {
+    std::string target = url.base_path + request.upstream_path;
+    if (!url.query.empty()) target += "?" + url.query;
+    return std::pair{std::move(target), spliceModel(*request.body, model)};
+  }
+
+  if (request.client_format == api::WireFormat::Anthropic && request.messages_body) {
+    return std::pair{url.base_path + request.messages_path, spliceModel(*request.messages_body, model)};
+  }
+  if (request.endpoint != api::Endpoint::ChatCompletions) {
+    return clientError(api::ApiError::invalidRequest("Deployment `" + candidate.deployment->name +
+                                                     "` is an Anthropic model, which serves only chat completions."));
+  }
+  const auto chat = nlohmann::json::parse(*request.body, nullptr, false);
+  const anthropic::MessagesRequestSettings settings{model, static_cast<std::int64_t>(candidate.deployment->max_tokens)};
+  auto translated = anthropic::toMessagesRequest(chat, settings);
+  if (auto* error = std::get_if<api::ApiError>(&translated)) return clientError(*error);
+  return std::pair{url.base_path + "/v1/messages", std::move(std::get<std::string>(translated))};
+}
+
+void setCredentials(http::UpstreamRequestMessage& message, const config::ProviderConfig& provider,
+                    const config::Secret& credential) {
+  if (provider.type == config::ProviderType::Anthropic) {
+    message.set("anthropic-version", provider.api_version);
+    if (!credential.empty()) message.set("x-api-key", credential.reveal());
+    return;
+  }
+  if (credential.empty()) return;
+  if (provider.type == config::ProviderType::AzureOpenAi && !provider.bearer_auth) {
+    message.set("api-key", credential.reveal());
+    return;
+  }
+  message.set(bhttp::field::authorization, "Bearer " + std::string(credential.reveal()));
+}
+
+}  // namespace
+
+std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
+                                                                               const route::Candidate& candidate,
+                                                                               const http::Url& url,
+                                                                               const config::Secret* key) {
+  const auto& provider = *candidate.provider;
+  auto built = targetAndBody(request, candidate, url);
+  if (auto* error = std::get_if<UpstreamError>(&built)) return std::move(*error);
+  auto& [target, body] = std::get<std::pair<std::string, std::string>>(built);
 
   http::UpstreamRequestMessage message{bhttp::verb::post, target, 11};
   message.set(bhttp::field::host, url.hostHeader());
@@ -40,26 +111,15 @@ http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& reques
   message.set(bhttp::field::accept_encoding, "identity");
   message.set(bhttp::field::user_agent, "pointsman/" POINTSMAN_VERSION);
   message.set("x-request-id", request.request_id);
-  const config::Secret& credential = key ? *key : provider.api_key;
-  if (!credential.empty()) {
-    message.set(bhttp::field::authorization, "Bearer " + std::string(credential.reveal()));
-  }
+  setCredentials(message, provider, key ? *key : provider.api_key);
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());
+  for (const auto& [name, value] : candidate.deployment->headers) message.set(name, value);
   for (const auto& name : provider.forward_headers) {
     const auto found = request.client_request->find(name);
     if (found != request.client_request->end()) message.set(name, found->value());
   }
 
-  auto body = api::replaceTopLevelString(*request.body, "model", candidate.deployment->model);
-  if (body) {
-    message.body() = std::move(*body);
-  } else {
-    // The splice fails only on bodies that parseRequest() already rejects, so this fallback should
-    // not run; re-serializing keeps it correct if it does.
-    auto document = nlohmann::json::parse(*request.body, nullptr, false);
-    if (document.is_object()) document["model"] = candidate.deployment->model;
-    message.body() = document.dump();
-  }
+  message.body() = std::move(body);
   message.keep_alive(true);
   message.prepare_payload();
   return message;

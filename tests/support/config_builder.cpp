@@ -20,7 +20,9 @@ ConfigBuilder& ConfigBuilder::serverField(std::string field) {
 }
 
 ConfigBuilder& ConfigBuilder::provider(std::string name, std::string baseUrl, std::string fields) {
-  std::string entry = "type: openai, base_url: \"" + baseUrl + "\"";
+  // Fields that start with their own `type:` replace the default.
+  std::string entry = fields.rfind("type:", 0) == 0 ? std::string() : "type: openai, ";
+  entry += "base_url: \"" + baseUrl + "\"";
   if (!fields.empty()) entry += ", " + fields;
   providers_.emplace_back(std::move(name), std::move(entry));
   return *this;
@@ -36,6 +38,11 @@ ConfigBuilder& ConfigBuilder::deployment(std::string name, std::string provider,
 
 ConfigBuilder& ConfigBuilder::route(std::string name, std::vector<std::string> use) {
   routes_.emplace_back(std::move(name), "use: [" + joinFields(use) + "]");
+  return *this;
+}
+
+ConfigBuilder& ConfigBuilder::routeEntry(std::string name, std::string fields) {
+  routes_.emplace_back(std::move(name), std::move(fields));
   return *this;
 }
 

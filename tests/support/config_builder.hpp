@@ -17,6 +17,8 @@ class ConfigBuilder {
   ConfigBuilder& deployment(std::string name, std::string provider, std::string model,
                             std::string fields = {});
   ConfigBuilder& route(std::string name, std::vector<std::string> use);
+  /// A route whose flow-map entries are given verbatim, e.g. `use: [mini], hedge: { after_ms: 50 }`.
+  ConfigBuilder& routeEntry(std::string name, std::string fields);
   /// Adds an entry to `telemetry:`, e.g. `log_level: debug`.
   ConfigBuilder& telemetryField(std::string field);
   /// Adds a top-level YAML block verbatim.
