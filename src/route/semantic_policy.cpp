@@ -1,0 +1,37 @@
+#include <pointsman/route/semantic_policy.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace pointsman::route {
+
+PolicyChoice SemanticPolicy::choose(const RouteInput& input, DecisionTrace& trace) const {
+  PolicyChoice choice;
+  const auto& semantic = input.features != nullptr ? input.features->semantic : std::nullopt;
+  if (!semantic) {
+    trace.noteInput("semantic_route", "absent");
+    choice.detail = "no semantic match";
+    return choice;
+  }
+  trace.noteInput("semantic_route", semantic->route);
+  trace.noteInput("semantic_similarity", fmt::format("{:.2f}", semantic->similarity));
+
+  const auto route = std::find_if(config_.routes.begin(), config_.routes.end(),
+                                  [&](const config::SemanticRouteConfig& candidate) { return candidate.name == semantic->route; });
+  const std::string score = fmt::format("{}={:.2f}", semantic->route, semantic->similarity);
+  if (route == config_.routes.end()) {
+    choice.detail = score + ": not a route of this policy";
+    return choice;
+  }
+  if (semantic->similarity < config_.threshold) {
+    choice.detail = fmt::format("{}<{:.2f}: below threshold", score, config_.threshold);
+    return choice;
+  }
+  choice.matched = true;
+  choice.deployments = route->use;
+  choice.detail = fmt::format("semantic {}>={:.2f}", score, config_.threshold);
+  return choice;
+}
+
+}  // namespace pointsman::route
