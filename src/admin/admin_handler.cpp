@@ -1,5 +1,6 @@
 #include <pointsman/admin/admin_handler.hpp>
 
+#include <pointsman/admin/explain.hpp>
 #include <pointsman/admin/redacted_config.hpp>
 #include <pointsman/http/error_body.hpp>
 
@@ -74,7 +75,7 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
   if (co_await answerHealthProbe(path, state_, {}, writer)) co_return;
 
   const auto config = config_store_.current();
-  const bool known_path = path == "/metrics" || path == "/admin/config";
+  const bool known_path = path == "/metrics" || path == "/admin/config" || path == "/admin/explain";
   if (!known_path) {
     co_await writer.sendResponse(404, jsonHeaders(),
                                  http::openAiErrorBody("Unknown admin path.", "invalid_request_error", {}, "unknown_url"));
@@ -88,6 +89,10 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
     co_await writer.sendResponse(401, std::move(headers),
                                  http::openAiErrorBody("The admin token is missing or wrong.", "authentication_error",
                                                        {}, "invalid_admin_token"));
+    co_return;
+  }
+  if (path == "/admin/explain") {
+    co_await answerExplain(request, writer, *config);
     co_return;
   }
   if (request.message.method() != boost::beast::http::verb::get) {
@@ -106,6 +111,20 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
     co_return;
   }
   co_await writer.sendResponse(200, jsonHeaders(), redactedConfigJson(*config).dump(2));
+}
+
+asio::awaitable<void> AdminHandler::answerExplain(http::IncomingRequest& request, http::ResponseWriter& writer,
+                                                  const config::Config& config) {
+  if (request.message.method() != boost::beast::http::verb::post) {
+    auto headers = jsonHeaders();
+    headers.emplace_back("allow", "POST");
+    co_await writer.sendResponse(405, std::move(headers),
+                                 http::openAiErrorBody("Only POST is allowed here.", "invalid_request_error", {},
+                                                       "method_not_allowed"));
+    co_return;
+  }
+  auto result = explainRequest(config, request.message.body());
+  co_await writer.sendResponse(result.status, jsonHeaders(), std::move(result.body));
 }
 
 }  // namespace pointsman::admin

@@ -1,11 +1,16 @@
 #include <pointsman/app/api_handler.hpp>
 
+#include "app/accounting_stage.hpp"
+#include "app/execution_shape.hpp"
 #include "app/request_id.hpp"
 
 #include <pointsman/admin/admin_handler.hpp>
+#include <pointsman/api/anthropic/messages_error_writer.hpp>
+#include <pointsman/api/anthropic/messages_request.hpp>
 #include <pointsman/api/models_list.hpp>
 #include <pointsman/api/request_view.hpp>
 #include <pointsman/http/gzip.hpp>
+#include <pointsman/analyze/analyzers.hpp>
 #include <pointsman/route/route_resolver.hpp>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +33,7 @@ struct ApiHandler::RequestScope {
   telemetry::RequestRecord record;
   upstream::ExecutionOutcome outcome;
   double upstream_wait_seconds = 0;
+  RequestAccounting accounting;
 };
 
 namespace {
@@ -92,19 +98,60 @@ Clock::time_point deadlineFor(const config::Config& config, const std::string& r
   return timeout.count() > 0 ? received_at + timeout : Clock::time_point::max();
 }
 
+route::HeaderLookup headerLookupFor(const http::RequestMessage& message) {
+  return [&message](std::string_view name) -> std::optional<std::string_view> {
+    const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
+    if (found == message.end()) return std::nullopt;
+    return std::string_view(found->value().data(), found->value().size());
+  };
+}
+
+/// Runs the analyzers on a chat request whose route has a policy to feed; other requests skip
+/// the cost and get empty features.
+analyze::Features featuresFor(const config::Config& config, api::Endpoint endpoint, const std::string& model,
+                              std::string_view body) {
+  const auto route = config.routes.find(model);
+  const bool has_policy = route != config.routes.end() && (route->second.otherwise || !route->second.rules.empty());
+  if (endpoint != api::Endpoint::ChatCompletions || !has_policy) return {};
+  // TODO: load the task classifier and the person-name gazetteer from the config; without
+  // them every task reads as chat and person names are not detected.
+  static const analyze::Analyzers kAnalyzersWithoutModels{};
+  return analyze::analyzeRequest(body, kAnalyzersWithoutModels).value_or(analyze::Features{});
+}
+
+/// Feeds one policy-routed request to drift monitoring. Route and deployment names come from
+/// the config, so they are safe metric labels.
+void observeDrift(telemetry::DriftMonitor& drift, const analyze::Features& features, const route::Plan& plan) {
+  using telemetry::DriftFeature;
+  const auto observe = [&drift](DriftFeature feature, double value) {
+    drift.observe(static_cast<std::size_t>(feature), value);
+  };
+  observe(DriftFeature::PromptTokens, static_cast<double>(features.estimated_prompt_tokens));
+  observe(DriftFeature::Task, static_cast<double>(features.task));
+  observe(DriftFeature::TaskConfidence, features.task_confidence);
+  observe(DriftFeature::Pii, features.pii.any() ? 1.0 : 0.0);
+  if (features.complexity) observe(DriftFeature::Complexity, *features.complexity);
+  if (features.semantic) observe(DriftFeature::SemanticSimilarity, features.semantic->similarity);
+  drift.countDecision(plan.route, plan.candidates.front().deployment->name);
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics) {}
 
 asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::ResponseWriter& writer) {
-  RequestScope scope{request, writer, context_.config_store.current(), {}, {}, {}, {}};
+  std::string_view target(request.message.target().data(), request.message.target().size());
+  const auto path = target.substr(0, target.find('?'));
+  // The Anthropic front door gets every error in the Anthropic shape.
+  api::anthropic::MessagesErrorWriter messages_writer(writer);
+  const bool front_door = path == "/v1/messages";
+  http::ResponseWriter& client_writer = front_door ? static_cast<http::ResponseWriter&>(messages_writer) : writer;
+  RequestScope scope{request, client_writer, context_.config_store.current(), {}, {}, {}, {}, {}, {}};
   scope.request_id = requestIdFor(headerValue(request.message, "x-request-id"));
   scope.base_headers.emplace_back("x-request-id", scope.request_id);
   scope.record.request_id = scope.request_id;
   scope.record.endpoint = "other";
 
-  std::string_view target(request.message.target().data(), request.message.target().size());
-  const auto path = target.substr(0, target.find('?'));
   if (co_await admin::answerHealthProbe(path, context_.state, scope.base_headers, writer)) co_return;
 
   // Past the in-flight limit a quick 503 protects the requests already admitted.
@@ -176,34 +223,55 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
 
 asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view path_after_v1) {
   auto& message = scope.request.message;
-  const auto endpoint = api::endpointForPath(path_after_v1);
+  const bool front_door = path_after_v1 == "/messages";
+  const auto endpoint = front_door ? api::Endpoint::ChatCompletions : api::endpointForPath(path_after_v1);
   scope.record.endpoint = std::string(api::endpointName(endpoint));
 
-  // TODO: client keys and principals; with `auth: none` every caller is anonymous.
+  if (auto error = authenticate(*context_.accounting, *scope.config, message, scope.accounting)) {
+    co_return co_await sendError(scope, *error);
+  }
   if (auto error = decodeRequestBody(message, scope.config->server.max_body_bytes)) {
     co_return co_await sendError(scope, *error);
   }
-  auto parsed = api::parseRequest(endpoint, message.body());
+  // The Anthropic front door routes and validates the OpenAI chat request it translates to.
+  std::string chat_body;
+  if (front_door) {
+    auto translated = api::anthropic::toChatRequest(message.body());
+    if (auto* error = std::get_if<api::ApiError>(&translated)) co_return co_await sendError(scope, *error);
+    chat_body = std::move(std::get<std::string>(translated));
+  }
+  const std::string& body = front_door ? chat_body : message.body();
+  auto parsed = api::parseRequest(endpoint, body);
   if (auto* error = std::get_if<api::ApiError>(&parsed)) co_return co_await sendError(scope, *error);
   const auto& view = std::get<api::RequestView>(parsed);
 
   const auto& model = view.model;
   scope.record.requested_model = model;
-  auto resolved = route::resolvePlan(*scope.config, model);
+  const analyze::Features features = featuresFor(*scope.config, endpoint, model, body);
+  const route::RouteInput route_input{&features, &scope.accounting.view, headerLookupFor(message), body};
+  auto resolved = route::resolvePlan(*scope.config, model, route_input);
   if (auto* error = std::get_if<api::ApiError>(&resolved)) co_return co_await sendError(scope, *error);
-  const auto& plan = std::get<route::Plan>(resolved);
+  auto& plan = std::get<route::Plan>(resolved);
+  if (auto error = authorizePlan(scope.accounting, plan)) co_return co_await sendError(scope, *error);
   scope.record.route = plan.route;
   scope.record.policy = plan.policy;
   scope.record.decision = plan.decision;
+  if (!plan.trace.decided_by.empty()) scope.record.decision_trace = plan.trace.toJson().dump();
+  if (context_.drift && !plan.trace.decided_by.empty()) observeDrift(*context_.drift, features, plan);
 
   const bool stream = api::endpointStreams(endpoint) && view.stream;
   scope.record.stream = stream;
 
   upstream::ExecutionRequest execution;
   execution.endpoint = endpoint;
-  execution.upstream_path = std::string(path_after_v1);
+  execution.upstream_path = front_door ? "/chat/completions" : std::string(path_after_v1);
   execution.stream = stream;
-  execution.body = &message.body();
+  execution.body = &body;
+  if (front_door) {
+    execution.client_format = api::WireFormat::Anthropic;
+    execution.messages_body = &message.body();
+    execution.messages_path = "/v1/messages";
+  }
   execution.client_request = &message;
   execution.request_id = scope.request_id;
   execution.received_at = scope.request.received_at;
@@ -216,9 +284,15 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   if (const auto route = scope.config->routes.find(plan.route); route != scope.config->routes.end()) {
     execution.balance = balanceStrategyFor(route->second.balance);
     execution.weights = &route->second.weights;
+    applyExecutionShape(*scope.config, route->second, *breakers, execution);
   }
+  // TODO: charge the analyzers' token estimate to tpm limits instead of this byte count.
+  execution.estimated_prompt_tokens = message.body().size() / 4;
   execution.deadline = deadlineFor(*scope.config, plan.route, message, scope.request.received_at);
   execution.stream_keepalive = scope.config->server.stream_keepalive;
+  auto admission_error = co_await admit(*context_.accounting, scope.config, plan, message.body(), scope.accounting,
+                                        scope.base_headers, execution);
+  if (admission_error) co_return co_await sendError(scope, *admission_error);
   execution.response_headers = scope.base_headers;
   execution.response_headers.emplace_back("x-pointsman-route", plan.requested_model);
   execution.response_headers.emplace_back("x-pointsman-decision", plan.decision);
@@ -226,6 +300,8 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   scope.outcome = co_await executor_.execute(execution, scope.writer);
   scope.record.status = scope.outcome.status;
   scope.record.deployment = scope.outcome.deployment;
+  co_await settle(*context_.accounting, *scope.config, scope.accounting, scope.outcome, scope.record);
+  if (!scope.outcome.fan_out_trace.empty()) scope.record.decision += " fan_out: " + scope.outcome.fan_out_trace;
 }
 
 asio::awaitable<void> ApiHandler::listModels(RequestScope& scope, std::string_view model_id) {

@@ -1,5 +1,6 @@
 #include <pointsman/app/gateway.hpp>
 
+#include "app/accounting_stage.hpp"
 #include "app/logging.hpp"
 #include "app/worker.hpp"
 
@@ -7,6 +8,7 @@
 #include <pointsman/config/config_store.hpp>
 #include <pointsman/config/loader.hpp>
 #include <pointsman/http/url.hpp>
+#include <pointsman/upstream/health_checker.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -101,7 +103,12 @@ class Gateway {
         metrics_(registry_),
         context_{store_, metrics_, state_, std::make_shared<telemetry::RequestLog>(initial->telemetry.request_log),
                  upstream::BreakerSet::build(*initial, nullptr), upstream::KeyPoolSet::build(*initial)},
-        admin_handler_(store_, registry_, state_) {}
+        admin_handler_(store_, registry_, state_) {
+    accounting_ = makeAccountingState(*initial, registry_);
+    context_.accounting = accounting_.get();
+    context_.drift = std::make_shared<telemetry::DriftMonitor>(registry_, telemetry::defaultDriftFeatures(),
+                                                              telemetry::DriftOptions{});
+  }
 
   int run() {
     const auto config = store_.current();
@@ -153,6 +160,11 @@ class Gateway {
                                               endpointFor(config.server.admin_listen), false, admin_handler,
                                               limitsFor(config.server), admin_budget_, admin_tls_.get()));
     admin_address_ = describe(admin_worker.listeners.back()->localEndpoint());
+
+    // Active health checks run on the first worker's loop, beside the admin listener.
+    health_checker_ = std::make_unique<upstream::HealthChecker>(
+        [this] { return store_.current(); }, [this] { return std::atomic_load(&context_.breakers); }, metrics_);
+    health_checker_->start(admin_worker.io.get_executor());
 
     for (auto& worker : workers_) {
       for (auto& listener : worker->listeners) listener->start();
@@ -211,6 +223,7 @@ class Gateway {
     std::atomic_store(&context_.breakers,
                       upstream::BreakerSet::build(*result.config, std::atomic_load(&context_.breakers).get()));
     std::atomic_store(&context_.key_pools, upstream::KeyPoolSet::build(*result.config));
+    reloadKeys(*accounting_, *result.config);
     store_.replace(result.config);
     metrics_.config_reloads.increment();
     metrics_.config_last_reload_success.set(1);
@@ -247,6 +260,7 @@ class Gateway {
   telemetry::GatewayMetrics metrics_;
   http::ServerState state_;
   ApiContext context_;
+  std::unique_ptr<AccountingState> accounting_;
   admin::AdminHandler admin_handler_;
   http::ConnectionBudget budget_;
   http::ConnectionBudget admin_budget_;
@@ -254,6 +268,7 @@ class Gateway {
   std::unique_ptr<asio::ssl::context> admin_tls_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<asio::steady_timer> drain_timer_;
+  std::unique_ptr<upstream::HealthChecker> health_checker_;
   std::string public_address_;
   std::string admin_address_;
 };

@@ -11,14 +11,16 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kDeploymentKeys = {"provider",     "model", "price", "context",
-                                                             "capabilities", "tags",  "limits"};
+constexpr std::array<std::string_view, 9> kDeploymentKeys = {"provider",     "model", "price",      "context",
+                                                             "capabilities", "tags",  "limits",     "max_tokens",
+                                                             "headers"};
 constexpr std::array<std::string_view, 4> kPriceKeys = {"input", "cached_input", "output",
                                                         "cache_write"};
 constexpr std::array<std::string_view, 4> kCapabilities = {"tools", "vision", "json",
                                                            "embeddings"};
-constexpr std::array<std::string_view, 7> kRouteKeys = {"use",     "retry", "timeout_ms", "balance",
-                                                        "weights", "hedge", "fan_out"};
+constexpr std::array<std::string_view, 15> kRouteKeys = {
+    "use",   "retry",  "timeout_ms", "balance",          "weights", "hedge",   "fan_out", "rules",
+    "otherwise", "on_premises_only", "tier", "cost", "semantic", "learned", "cascade"};
 constexpr std::array<std::string_view, 3> kBalanceStrategies = {"weighted", "least_outstanding", "lowest_latency"};
 
 void readModelId(const MapReader& reader, const std::string& name, std::string& out) {
@@ -74,6 +76,27 @@ void readCapabilities(const MapReader& reader, std::set<std::string>& out) {
   }
 }
 
+void readDeploymentHeaders(const MapReader& reader, std::map<std::string, std::string>& out) {
+  if (!reader.has("headers")) {
+    return;
+  }
+  LoadContext& context = reader.context();
+  forEachEntry(reader.child("headers"), reader.pathOf("headers"), context,
+               [&](const std::string& name, const YAML::Node& value, const std::string& path) {
+                 if (name.empty() || name.find_first_of(" \t:\r\n") != std::string::npos) {
+                   context.error(path, "invalid header name; use letters, digits and !#$%&'*+-.^_`|~");
+                   return;
+                 }
+                 std::optional<std::string> text = readString(value, path, context);
+                 // A line break would let the value start a second header or end the request head.
+                 if (text && text->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+                   context.error(path, "header value must not contain CR, LF or NUL");
+                   return;
+                 }
+                 if (text) out[name] = std::move(*text);
+               });
+}
+
 void parseDeployment(const std::string& name, const YAML::Node& node, const std::string& path,
                      LoadContext& context, DeploymentConfig& deployment) {
   deployment.name = name;
@@ -92,6 +115,8 @@ void parseDeployment(const std::string& name, const YAML::Node& node, const std:
   readCapabilities(reader, deployment.capabilities);
   reader.read("tags", deployment.tags);
   readDeploymentLimits(reader, deployment.limits);
+  reader.read("max_tokens", deployment.max_tokens, Bound::Positive);
+  readDeploymentHeaders(reader, deployment.headers);
 }
 
 void readRouteRetry(const MapReader& reader, const RetryConfig& defaultRetry,
@@ -149,9 +174,14 @@ void parseRoute(const std::string& name, const YAML::Node& node, const std::stri
   readRouteBalance(reader, route);
   readRouteExecution(reader, route);
 
+  // A route is a `use:` list, `rules:` with `otherwise:`, or one policy key.
+  if (parseRoutePolicy(reader, route)) {
+    return;
+  }
   if (!reader.has("use")) {
     context.error(reader.pathOf("use"),
-                  "missing; list the deployments to try in order, e.g. use: [mini]");
+                  "missing; list the deployments to try in order, e.g. use: [mini], or give "
+                  "rules: or one policy (tier, cost, semantic, learned, cascade)");
     return;
   }
 

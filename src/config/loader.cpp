@@ -11,8 +11,9 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kTopLevelKeys = {
-    "server", "admin", "auth", "providers", "models", "routes", "resilience", "telemetry"};
+constexpr std::array<std::string_view, 12> kTopLevelKeys = {
+    "server",     "admin",     "auth",       "providers", "models", "routes",
+    "resilience", "telemetry", "accounting", "tiers",     "teams",  "keys"};
 
 std::string locationLabel(const std::string& sourcePath) {
   return sourcePath.empty() ? "" : " in " + sourcePath;
@@ -58,6 +59,14 @@ void parseSections(const YAML::Node& root, LoadContext& context, Config& config)
   parseResilience(reader.child("resilience"), context, config.resilience);
   parseRoutes(reader.child("routes"), context, config.resilience.retry, config.routes);
   parseTelemetry(reader.child("telemetry"), context, config.telemetry);
+  parseAccounting(reader.child("accounting"), context, config.accounting);
+  parseTiers(reader.child("tiers"), context, config.tiers);
+  parseTeams(reader.child("teams"), context, config.teams);
+  parseKeys(reader.child("keys"), context, config.keys);
+  // Listing keys is a request to check them, so `auth:` may be left out then.
+  if (!reader.has("auth") && !config.keys.empty()) {
+    config.auth = AuthMode::Keys;
+  }
 
   checkReferences(config, context);
 }

@@ -14,10 +14,10 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kProviderKeys = {
+constexpr std::array<std::string_view, 15> kProviderKeys = {
     "type",     "base_url", "api_key",  "api_key_file",         "headers",            "forward_headers",
     "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes", "api_keys",
-    "health_check"};
+    "health_check", "api_version", "auth"};
 constexpr std::array<std::string_view, 2> kPoolKeyEntryKeys = {"key", "weight"};
 constexpr std::array<std::string_view, 5> kTimeoutKeys = {
     "connect_ms", "response_headers_ms", "first_token_ms", "idle_ms", "total_ms"};
@@ -262,6 +262,28 @@ void readCaFile(const MapReader& reader, std::string& out) {
   }
 }
 
+// Reads `api_version` and `auth`, which only `anthropic` and `azure_openai` providers use.
+void readApiVersionAndAuth(const MapReader& reader, ProviderConfig& provider) {
+  if (provider.type == ProviderType::OpenAi && reader.has("api_version")) {
+    reader.context().error(reader.pathOf("api_version"), "only anthropic and azure_openai providers take an api_version");
+  }
+  reader.read("api_version", provider.api_version);
+  if (provider.api_version.empty() && provider.type == ProviderType::Anthropic) provider.api_version = "2023-06-01";
+  if (provider.api_version.empty() && provider.type == ProviderType::AzureOpenAi) provider.api_version = "2024-10-21";
+
+  std::string auth;
+  if (!reader.read("auth", auth)) {
+    return;
+  }
+  if (provider.type != ProviderType::AzureOpenAi) {
+    reader.context().error(reader.pathOf("auth"), "only azure_openai providers take auth");
+  } else if (auth == "bearer" || auth == "api_key") {
+    provider.bearer_auth = auth == "bearer";
+  } else {
+    reader.context().error(reader.pathOf("auth"), "unsupported value \"" + auth + "\"; supported values: api_key, bearer");
+  }
+}
+
 void parseProvider(const std::string& name, const YAML::Node& node, const std::string& path,
                    LoadContext& context, ProviderConfig& provider) {
   provider.name = name;
@@ -285,6 +307,7 @@ void parseProvider(const std::string& name, const YAML::Node& node, const std::s
   reader.read("max_idle_connections", provider.max_idle_connections, Bound::NonNegative);
   reader.read("max_response_bytes", provider.max_response_bytes, Bound::Positive);
   readHealthCheck(reader, provider.health_check);
+  readApiVersionAndAuth(reader, provider);
 
   // An empty key usually means the operator has not exported it yet. The other providers
   // should still serve, so this is a warning and not an error.

@@ -114,8 +114,10 @@ void checkReferences(const Config& config, LoadContext& context) {
   checkDeploymentProviders(config, context);
   for (const auto& [name, route] : config.routes) {
     checkRoute(config, route, context);
+    checkRoutePolicyReferences(config, route, context);
   }
   checkAdminToken(config, context);
+  checkAccountingReferences(config, context);
 }
 
 }  // namespace pointsman::config

@@ -40,6 +40,25 @@ void readDeploymentLimits(const MapReader& deployment_reader, DeploymentLimits& 
 /// `health_check:` of one provider.
 void readHealthCheck(const MapReader& provider_reader, HealthCheckConfig& check);
 
+void parseAccounting(const YAML::Node& node, LoadContext& context, AccountingConfig& accounting);
+void parseTiers(const YAML::Node& node, LoadContext& context, std::map<std::string, TierConfig>& tiers);
+void parseTeams(const YAML::Node& node, LoadContext& context, std::map<std::string, TeamConfig>& teams);
+void parseKeys(const YAML::Node& node, LoadContext& context, std::vector<KeyConfig>& keys);
+
+/// Checks that keys name defined tiers, teams, routes and deployments, and that key names and
+/// digests are unique. Called by checkReferences.
+void checkAccountingReferences(const Config& config, LoadContext& context);
+
+class MapReader;
+
+/// Reads `rules:`, `otherwise:`, `on_premises_only:` and a single policy key of one route.
+/// Returns false when the route has none of them, so it must be a `use:` route.
+bool parseRoutePolicy(const MapReader& route_reader, RouteConfig& route);
+
+/// Checks that the rules and policies of a route name defined deployments and tags. Called by
+/// checkReferences.
+void checkRoutePolicyReferences(const Config& config, const RouteConfig& route, LoadContext& context);
+
 /// Checks the rules that involve more than one section: deployments name defined providers,
 /// routes name defined deployments, the admin token matches the admin address.
 void checkReferences(const Config& config, LoadContext& context);

@@ -110,8 +110,12 @@ void parseAuth(const YAML::Node& node, LoadContext& context, AuthMode& auth) {
   if (!mode) {
     return;
   }
+  if (*mode == "keys") {
+    auth = AuthMode::Keys;
+    return;
+  }
   if (*mode != "none") {
-    context.error("auth", "unsupported value \"" + *mode + "\"; supported values: none");
+    context.error("auth", "unsupported value \"" + *mode + "\"; supported values: none, keys");
     return;
   }
   auth = AuthMode::None;

@@ -39,6 +39,15 @@ class JsonLineWriter {
     writeKey(key);
     fmt::format_to(std::back_inserter(out_), "{:.3f}", value);
   }
+  void fixed6(std::string_view key, double value) {
+    writeKey(key);
+    fmt::format_to(std::back_inserter(out_), "{:.6f}", value);
+  }
+  /// Writes `json`, which must already be one valid JSON value, as it is.
+  void rawJson(std::string_view key, std::string_view json) {
+    writeKey(key);
+    out_ += json;
+  }
   void boolean(std::string_view key, bool value) {
     writeKey(key);
     out_ += value ? "true" : "false";
@@ -84,6 +93,11 @@ std::string formatAccessLine(const RequestRecord& record) {
   if (record.prompt_tokens >= 0) {
     line += fmt::format(" in_tok={} out_tok={}", record.prompt_tokens, record.completion_tokens);
   }
+  if (!record.key_name.empty()) line += " key=" + record.key_name;
+  if (record.cost_usd >= 0) {
+    line += fmt::format(" cost_usd={:.6f}", record.cost_usd);
+    if (record.cost_estimated) line += " cost_estimated=1";
+  }
   if (!record.upstream_request_id.empty()) line += " upstream_req=" + record.upstream_request_id;
   return line;
 }
@@ -100,6 +114,7 @@ std::string formatRequestLogJson(const RequestRecord& record) {
   line.field("policy", record.policy);
   line.field("deployment", record.deployment);
   line.field("decision", record.decision);
+  if (!record.decision_trace.empty()) line.rawJson("decision_trace", record.decision_trace);
   line.number("status", record.status);
   line.number("attempts", record.attempts);
   line.boolean("stream", record.stream);
@@ -112,6 +127,15 @@ std::string formatRequestLogJson(const RequestRecord& record) {
     line.number("prompt_tokens", record.prompt_tokens);
     line.number("completion_tokens", record.completion_tokens);
     line.number("cached_prompt_tokens", record.cached_prompt_tokens);
+    line.number("reasoning_tokens", record.reasoning_tokens);
+  }
+  if (!record.key_name.empty()) {
+    line.field("key_name", record.key_name);
+    line.field("tier", record.tier);
+  }
+  if (record.cost_usd >= 0) {
+    line.fixed6("cost_usd", record.cost_usd);
+    line.boolean("cost_estimated", record.cost_estimated);
   }
   if (!record.error.empty()) line.field("error", record.error);
   line.close();

@@ -3,6 +3,9 @@
 // State of one attempt, shared by the executor's non-stream and stream paths.
 
 #include <pointsman/upstream/plan_executor.hpp>
+#include <pointsman/upstream/provider_adapter.hpp>
+
+#include <variant>
 
 namespace pointsman::upstream {
 
@@ -19,6 +22,8 @@ struct PlanExecutor::Attempt {
   /// When the first byte of the answer arrived (response headers, or the first content event
   /// of a stream); feeds the deployment's latency average.
   std::optional<Clock::time_point> first_byte_at;
+  /// Translates between the client's and the provider's formats where they differ.
+  ProviderAdapter adapter{request, candidate};
 
   [[nodiscard]] const std::string& deploymentName() const { return candidate.deployment->name; }
   [[nodiscard]] const config::UpstreamTimeouts& timeouts() const { return candidate.provider->timeouts; }
@@ -32,14 +37,20 @@ struct PlanExecutor::Attempt {
   [[nodiscard]] http::HeaderList responseHeaders(std::string_view content_type) const;
 };
 
+/// Adds a short access-log flag (e.g. "RT") to a comma-separated list, once.
+void addFlag(std::string& flags, std::string_view flag);
+
 /// The client's response headers: the request's own plus who answered and after how many tries.
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type);
 
-/// Builds the request for one candidate: the client's body with only `model` replaced, the
-/// provider's credentials and extra headers, and the client headers the provider forwards.
-/// `key` is the pool key picked for this attempt, or null for the provider's single `api_key`.
-http::UpstreamRequestMessage buildUpstreamRequest(const ExecutionRequest& request,
+/// Builds the request for one candidate in its provider's format: for OpenAI-compatible and
+/// Azure providers the client's body with only `model` replaced, for Anthropic the translated
+/// Messages request (or, from the Anthropic front door, the client's own body). Adds the
+/// provider's credentials and extra headers, the deployment's headers, and the client headers the
+/// provider forwards. `key` is the pool key picked for this attempt, or null for the provider's
+/// single `api_key`. A request with no form for the provider gives the client's 400 as an error.
+std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
                                                   const route::Candidate& candidate, const http::Url& url,
                                                   const config::Secret* key = nullptr);
 

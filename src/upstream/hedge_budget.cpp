@@ -15,7 +15,8 @@ std::int64_t toUnits(double tokens, std::int64_t units_per_token) {
 }  // namespace
 
 HedgeBudget::HedgeBudget(const HedgeBudgetPolicy& policy)
-    : units_per_primary_(toUnits(policy.max_extra_percent / 100.0, kUnitsPerToken)),
+    : policy_(policy),
+      units_per_primary_(toUnits(policy.max_extra_percent / 100.0, kUnitsPerToken)),
       max_units_(toUnits(policy.max_saved_hedges, kUnitsPerToken)) {}
 
 void HedgeBudget::onPrimaryRequest() {

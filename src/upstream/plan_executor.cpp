@@ -8,6 +8,7 @@
 #include <pointsman/upstream/failure_policy.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <algorithm>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -17,13 +18,13 @@
 namespace pointsman::upstream {
 namespace asio = boost::asio;
 
-namespace {
-
 void addFlag(std::string& flags, std::string_view flag) {
   if (flag.empty() || flags.find(flag) != std::string::npos) return;
   if (!flags.empty()) flags += ',';
   flags += flag;
 }
+
+namespace {
 
 std::string_view timeoutPhase(UpstreamErrorKind kind) {
   switch (kind) {
@@ -34,49 +35,6 @@ std::string_view timeoutPhase(UpstreamErrorKind kind) {
     case UpstreamErrorKind::TotalTimeout: return "total";
     default: return "";
   }
-}
-
-void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error);
-
-/// Reports the attempt and keeps the state gauge current; the common case, a success on a closed
-/// breaker, touches no metric.
-void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& deployment, CircuitBreaker* breaker,
-                     Admission admission, const std::optional<UpstreamError>& error, bool key_cooled_down) {
-  if (!breaker) return;
-  const auto before = breaker->state(Clock::now());
-  if (key_cooled_down) {
-    // A 429 on one key of a pool is no sign of the deployment's health, because its other keys still serve.
-    breaker->onAbandoned(admission);
-  } else {
-    reportToBreaker(breaker, admission, error);
-  }
-  const auto after = breaker->state(Clock::now());
-  if (before == BreakerState::Closed && after == BreakerState::Closed) return;
-  double value = 0;
-  if (after == BreakerState::Open) value = 2;
-  if (after == BreakerState::HalfOpen) value = 1;
-  metrics.breaker_state.labels({deployment}).set(value);
-}
-
-void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error) {
-  if (!breaker) return;
-  const auto now = Clock::now();
-  if (!error) {
-    breaker->onSuccess(admission, now);
-    return;
-  }
-  if (error->kind == UpstreamErrorKind::Cancelled || error->origin == ErrorOrigin::Client) {
-    // The client's own faults are no sign of the deployment's health.
-    breaker->onAbandoned(admission);
-    return;
-  }
-  if (error->kind == UpstreamErrorKind::HttpStatus && error->http_status == 429) {
-    // A 429 from one key is no sign of the host's health, so it cools down without counting a failure.
-    const auto hint = parseRetryAfter(error->retry_after, error->retry_after_ms, std::chrono::system_clock::now());
-    breaker->onRateLimited(admission, now + hint.value_or(std::chrono::seconds(1)));
-    return;
-  }
-  breaker->onFailure(admission, now);
 }
 
 UpstreamError everyKeyCoolingDown(const config::ProviderConfig& provider, Clock::time_point earliest_return) {
@@ -111,49 +69,70 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
     ~ClearDisconnectHandler() { writer.setDisconnectHandler(nullptr); }
   } clear_disconnect_handler{writer};
 
+  if (request.fan_out) co_return co_await executeFanOut(request, writer);
+  if (request.hedge_budget) request.hedge_budget->onPrimaryRequest();
+
   std::vector<std::string> tried;
   std::optional<UpstreamError> last_error;
+  LimitRefusals refusals;
   const auto candidates = orderCandidates(request);
   int attempts_total = 0;
   bool stop = false;
+  bool hedged = false;
 
   for (std::size_t index = 0; index < candidates.size() && !stop && !cancel.cancelled; ++index) {
     const auto& candidate = candidates[index];
-    auto* breaker = request.breakers ? request.breakers->find(candidate.deployment->name) : nullptr;
+    bool skip_next = false;
 
     for (int attempt_on_deployment = 1; !cancel.cancelled; ++attempt_on_deployment) {
-      const auto admission = breaker ? breaker->tryAcquire(Clock::now()) : Admission::Allowed;
-      if (admission == Admission::RejectedOpen || admission == Admission::RejectedRateLimited) {
-        // A deployment that is cooling down is skipped without an upstream call.
-        addFlag(outcome.flags, admission == Admission::RejectedOpen ? "BO" : "BR");
-        metrics_.breaker_rejections.labels({candidate.deployment->name}).increment();
-        break;
+      std::optional<AttemptResult> result;
+      const auto delay = hedged || attempt_on_deployment > 1 || index + 1 >= candidates.size()
+                             ? std::nullopt
+                             : hedgeDelay(request, candidate);
+      if (delay) {
+        hedged = true;
+        auto round = co_await runHedged(request, writer, outcome, candidate, candidates[index + 1], cancel, *delay,
+                                        refusals);
+        if (round.secondary) {
+          ++attempts_total;
+          if (round.primary) tried.push_back(candidate.deployment->name);
+          tried.push_back(candidates[index + 1].deployment->name);
+          skip_next = true;
+          const auto& secondary = *round.secondary;
+          if (round.secondary_won || !secondary.error || secondary.committed) co_return outcome;
+          last_error = secondary.error;
+        }
+        result = std::move(round.primary);
+      } else {
+        result = co_await guardedAttempt(request, writer, outcome, candidate, cancel, true, refusals);
       }
+      if (!result) break;  // Turned away by the breaker or the limits: the next deployment.
 
       ++attempts_total;
-      if (tried.empty() || tried.back() != candidate.deployment->name) tried.push_back(candidate.deployment->name);
-      auto result = co_await runAttempt(request, writer, outcome, candidate, cancel);
-      reportAndExport(metrics_, candidate.deployment->name, breaker, admission,
-                      result.key_cooled_down ? std::nullopt : result.error, result.key_cooled_down);
-      if (!result.error || result.committed) co_return outcome;
+      if (std::find(tried.begin(), tried.end(), candidate.deployment->name) == tried.end()) {
+        tried.push_back(candidate.deployment->name);
+      }
+      if (!result->error || result->committed) co_return outcome;
 
-      recordFailure(request, outcome, candidate, *result.error);
+      const UpstreamError error = std::move(*result->error);
+      recordFailure(request, outcome, candidate, error);
       AttemptOutcome attempt_outcome;
-      attempt_outcome.error = *result.error;
+      attempt_outcome.error = error;
       attempt_outcome.attempt_on_deployment = attempt_on_deployment;
       attempt_outcome.attempts_total = attempts_total;
       attempt_outcome.candidates_left = static_cast<int>(candidates.size() - index - 1);
       attempt_outcome.now = Clock::now();
       attempt_outcome.deadline = request.deadline;
       attempt_outcome.upstream_delay =
-          parseRetryAfter(result.error->retry_after, result.error->retry_after_ms, std::chrono::system_clock::now());
+          parseRetryAfter(error.retry_after, error.retry_after_ms, std::chrono::system_clock::now());
       attempt_outcome.larger_context_available = largerContextAfter(candidates, index);
       const auto verdict = classify(request.retry, attempt_outcome);
-      last_error = std::move(result.error);
+      // After a hedged round the hedge's error is the later one and stays the last.
+      if (!skip_next) last_error = error;
 
       if (verdict == RetryVerdict::ClientGone) break;
       if (verdict == RetryVerdict::NotRetryable) {
-        co_await returnUpstreamError(request, writer, outcome, *last_error);
+        co_await returnUpstreamError(request, writer, outcome, error);
         co_return outcome;
       }
       if (verdict == RetryVerdict::NoAttemptsLeft || verdict == RetryVerdict::DeadlinePassed) {
@@ -161,21 +140,22 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
         stop = true;
         break;
       }
-      if (verdict == RetryVerdict::RetrySame) {
-        const auto delay = nextDelay(request.retry, attempt_on_deployment, uniform_(random_), attempt_outcome.upstream_delay,
-                                     Clock::now(), request.deadline);
-        if (!delay.fits_deadline) break;
+      if (verdict == RetryVerdict::RetrySame && !skip_next) {
+        const auto delay_before_retry = nextDelay(request.retry, attempt_on_deployment, uniform_(random_),
+                                                  attempt_outcome.upstream_delay, Clock::now(), request.deadline);
+        if (!delay_before_retry.fits_deadline) break;
         spdlog::warn("req={} attempt {} at deployment={} failed: {} ({}); retrying the same deployment in {} ms",
                      request.request_id, outcome.attempts.size(), candidate.deployment->name, last_error->detail,
-                     outcomeName(*last_error), delay.delay.count());
+                     outcomeName(*last_error), delay_before_retry.delay.count());
         metrics_.retries.labels({candidate.deployment->name, std::string(outcomeName(*last_error))}).increment();
         addFlag(outcome.flags, "RT");
-        if (!co_await sleepFor(delay.delay, cancel)) break;
+        if (!co_await sleepFor(delay_before_retry.delay, cancel)) break;
         continue;
       }
       break;  // FailOver
     }
 
+    if (skip_next) ++index;
     if (!stop && !cancel.cancelled && last_error && index + 1 < candidates.size()) {
       const auto& next = candidates[index + 1].deployment->name;
       spdlog::warn("req={} deployment={} provider={} failed: {} ({}); failing over to {}", request.request_id,
@@ -193,8 +173,12 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
   }
 
   if (!last_error) {
-    // Every breaker turned the request away before any upstream call.
-    co_await answerAllCoolingDown(request, writer, outcome);
+    // Every deployment turned the request away before any upstream call.
+    if (refusals.shortest_rate_wait || refusals.queue_refused) {
+      co_await answerLimitsReached(request, writer, outcome, refusals);
+    } else {
+      co_await answerAllCoolingDown(request, writer, outcome);
+    }
     co_return outcome;
   }
   spdlog::error("req={} every attempt failed ({}); last error at deployment={}: {} ({})", request.request_id,
@@ -256,7 +240,14 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
 
   const auto url = http::parseUrl(candidate.provider->base_url);
   UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
-  Attempt attempt{request, writer, outcome, candidate, call, buildUpstreamRequest(request, candidate, *url, key)};
+  auto message = buildUpstreamRequest(request, candidate, *url, key);
+  if (auto* error = std::get_if<UpstreamError>(&message)) {
+    // The request has no form for this provider: the client's 400, without an upstream call.
+    outcome.attempts.back().outcome = outcomeName(*error);
+    result.error = std::move(*error);
+    co_return result;
+  }
+  Attempt attempt{request, writer, outcome, candidate, call, std::move(std::get<http::UpstreamRequestMessage>(message))};
 
   auto* load = request.breakers ? request.breakers->load(candidate.deployment->name) : nullptr;
   if (load) load->startRequest();
@@ -383,7 +374,9 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   }
 
   if (status < 200 || status >= 300) {
-    auto error = httpStatusError(status, std::move(body), attempt.call.header("content-type"));
+    auto translated_status = status;
+    attempt.adapter.translateError(translated_status, body);
+    auto error = httpStatusError(translated_status, std::move(body), attempt.call.header("content-type"));
     error.retry_after = attempt.call.header("retry-after");
     error.retry_after_ms = attempt.call.header("retry-after-ms");
     attempt.call.release();
@@ -391,7 +384,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   }
 
   // A 200 whose body is not JSON is a degraded answer: another deployment may do better.
-  const auto body_info = api::inspectResponseBody(body);
+  const auto body_info = attempt.adapter.translateResponse(body);
   if (!body_info.valid_json) {
     UpstreamError error;
     error.kind = UpstreamErrorKind::Protocol;
@@ -402,7 +395,11 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   attempt.call.release();
 
   attempt.outcome.status = status;
-  if (!co_await attempt.writer.sendResponse(status, attempt.responseHeaders("application/json"), std::move(body))) {
+  auto headers = attempt.responseHeaders("application/json");
+  if (attempt.request.cost_note) {
+    headers.emplace_back("x-pointsman-cost-usd", attempt.request.cost_note(attempt.deploymentName(), attempt.outcome.usage));
+  }
+  if (!co_await attempt.writer.sendResponse(status, std::move(headers), std::move(body))) {
     attempt.outcome.client_gone = true;
     attempt.outcome.status = 499;
   }

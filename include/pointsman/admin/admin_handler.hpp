@@ -22,6 +22,9 @@ class AdminHandler {
 
  private:
   [[nodiscard]] bool authorized(const http::RequestMessage& message, const config::Config& config) const;
+  /// `POST /admin/explain`: the plan a chat request would get, without calling any upstream.
+  boost::asio::awaitable<void> answerExplain(http::IncomingRequest& request, http::ResponseWriter& writer,
+                                             const config::Config& config);
 
   config::ConfigStore& config_store_;
   telemetry::Registry& registry_;

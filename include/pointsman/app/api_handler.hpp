@@ -6,6 +6,7 @@
 #include <pointsman/http/incoming_request.hpp>
 #include <pointsman/http/response_writer.hpp>
 #include <pointsman/http/server_state.hpp>
+#include <pointsman/telemetry/drift_monitor.hpp>
 #include <pointsman/telemetry/gateway_metrics.hpp>
 #include <pointsman/telemetry/request_log.hpp>
 #include <pointsman/upstream/plan_executor.hpp>
@@ -16,6 +17,8 @@
 #include <memory>
 
 namespace pointsman::app {
+
+struct AccountingState;
 
 /// Shared, process-wide parts the public API handler uses.
 struct ApiContext {
@@ -28,6 +31,10 @@ struct ApiContext {
   std::shared_ptr<const upstream::BreakerSet> breakers;
   /// The key pools of providers with `api_keys:`; replaced on reload.
   std::shared_ptr<const upstream::KeyPoolSet> key_pools;
+  /// Client keys, budgets and rate limits (src/app/accounting_stage.hpp).
+  AccountingState* accounting = nullptr;
+  /// Feature drift and routing decision counts; null turns drift monitoring off.
+  std::shared_ptr<telemetry::DriftMonitor> drift = nullptr;
 };
 
 /// The public listener: the OpenAI API under `/v1`, plus `/healthz` and `/readyz`. One instance

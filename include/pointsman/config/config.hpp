@@ -5,6 +5,7 @@
 // milliseconds, sizes bytes and prices USD per million tokens unless a field says otherwise.
 
 #include <pointsman/config/accounting_config.hpp>
+#include <pointsman/config/route_policy.hpp>
 #include <pointsman/config/secret.hpp>
 
 #include <chrono>
@@ -136,6 +137,12 @@ struct ProviderConfig {
   /// `max_response_bytes`: a non-streamed upstream body larger than this fails the attempt. Default 64 MiB.
   std::size_t max_response_bytes = 64u * 1024 * 1024;
   HealthCheckConfig health_check;
+  /// `api_version`: for `anthropic`, the `anthropic-version` header (default "2023-06-01"); for
+  /// `azure_openai`, the `api-version` query parameter (default "2024-10-21"). Unused for `openai`.
+  std::string api_version;
+  /// `auth`: for `azure_openai`, `api_key` (the default) sends the key as the `api-key` header and
+  /// `bearer` sends it as `Authorization: Bearer` (a Microsoft Entra ID token).
+  bool bearer_auth = false;
 };
 
 /// `price:` — USD per million tokens.
@@ -162,6 +169,8 @@ struct DeploymentLimits {
   std::size_t rpm = 0;
   /// `tpm`: estimated prompt tokens per minute sent to this deployment.
   std::size_t tpm = 0;
+
+  bool operator==(const DeploymentLimits&) const = default;
 };
 
 struct DeploymentConfig {
@@ -177,6 +186,12 @@ struct DeploymentConfig {
   std::set<std::string> capabilities;
   std::set<std::string> tags;
   DeploymentLimits limits;
+  /// `max_tokens`: sent to an Anthropic deployment when the client set no `max_tokens` or
+  /// `max_completion_tokens`, because the Messages API requires one. Default 4096.
+  std::size_t max_tokens = 4096;
+  /// `headers`: extra headers sent with every request to this deployment, after the provider's,
+  /// e.g. `anthropic-beta` flags.
+  std::map<std::string, std::string> headers;
 };
 
 /// `retry:` — how one request retries and fails over.
@@ -242,6 +257,8 @@ struct HedgeConfig {
   Milliseconds min_after{50};
   /// `max_extra_percent`: hedges allowed per 100 requests of the route (default 5).
   double max_extra_percent = 5.0;
+
+  bool operator==(const HedgeConfig&) const = default;
 };
 
 /// `fan_out:` on a route: every deployment of `use` gets the request at once.
@@ -283,6 +300,14 @@ struct RouteConfig {
   std::map<std::string, double> weights;
   HedgeConfig hedge;
   FanOutConfig fan_out;
+  /// `rules`: tried in order; the first whose `when:` holds and whose policy finds deployments
+  /// decides. Empty for a `use:` route.
+  std::vector<RuleConfig> rules;
+  /// `otherwise`: the action when no rule decides. A route given as one policy key (e.g.
+  /// `learned:`) has only this. Nothing for a `use:` route.
+  std::optional<RouteAction> otherwise;
+  /// `on_premises_only`: every rule and `otherwise` of the route keep to on-premises providers.
+  bool on_premises_only = false;
 };
 
 /// `telemetry:` — logs and the request log.

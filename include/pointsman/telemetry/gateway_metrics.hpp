@@ -29,6 +29,15 @@ struct GatewayMetrics {
   Family<Gauge>& breaker_state;
   /// Requests turned away with 503 because too many were in flight.
   Counter& requests_shed;
+  /// deployment, reason ("rate_limit", "queue_full", "queue_timeout"): attempts a deployment's
+  /// `limits:` turned away before any upstream call
+  Family<Counter>& admission_rejections;
+  /// route, result ("started", "won", "no_budget"): hedged second attempts
+  Family<Counter>& hedges;
+  /// route, deployment, result ("ok", "failed", "chosen"): answers of fanned-out requests
+  Family<Counter>& fan_out_answers;
+  /// provider, result ("ok", "failed")
+  Family<Counter>& health_checks;
   /// deployment, kind ("prompt", "completion", "cached_prompt", "reasoning")
   Family<Counter>& tokens;
   Gauge& requests_in_flight;

@@ -16,6 +16,9 @@ struct RequestRecord {
   std::string policy;
   std::string deployment;
   std::string decision;
+  /// The full decision trace as one JSON object (route::DecisionTrace); empty when the route had
+  /// no policy to trace. It holds feature values and config names, never prompt text or keys.
+  std::string decision_trace;
   unsigned status = 0;
   int attempts = 0;
   bool stream = false;
@@ -26,6 +29,14 @@ struct RequestRecord {
   std::int64_t prompt_tokens = -1;      // negative: the upstream reported no usage
   std::int64_t completion_tokens = -1;
   std::int64_t cached_prompt_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+  /// The client key's name (never the key) and tier; empty when `auth: none`.
+  std::string key_name;
+  std::string tier;
+  /// Charged cost in USD; negative when nothing was charged (rejected before admission).
+  double cost_usd = -1;
+  /// True when the cost is an estimate because the upstream reported no usage.
+  bool cost_estimated = false;
   std::string upstream_request_id;
   std::string error;
 };

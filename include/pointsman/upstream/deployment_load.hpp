@@ -1,7 +1,9 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 
 namespace pointsman::upstream {
@@ -27,6 +29,13 @@ class DeploymentLoad {
 
   /// The moving average in milliseconds, or nothing before the first sample.
   std::optional<double> timeToFirstTokenMs() const;
+  /// The 95th percentile of the recent samples in milliseconds, or nothing before
+  /// `kMinPercentileSamples` samples. Sorts a copy of the ring, so callers ask only when they
+  /// need it (a hedged route), not per request.
+  std::optional<double> timeToFirstTokenP95Ms() const;
+
+  static constexpr std::size_t kRecentSamples = 64;
+  static constexpr std::size_t kMinPercentileSamples = 8;
 
  private:
   /// Negative until the first sample.
@@ -35,6 +44,10 @@ class DeploymentLoad {
   const double ewma_alpha_;
   std::atomic<int> in_flight_{0};
   std::atomic<double> ttft_ewma_ms_{kNoSample};
+  /// The last samples in microseconds, written round-robin; a torn read between two writers only
+  /// mixes two real samples.
+  std::array<std::atomic<std::uint32_t>, kRecentSamples> recent_us_{};
+  std::atomic<std::uint64_t> samples_{0};
 };
 
 }  // namespace pointsman::upstream

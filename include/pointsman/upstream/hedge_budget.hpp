@@ -36,9 +36,12 @@ class HedgeBudget {
   /// Saved tokens, in hedges.
   double tokens() const;
 
+  [[nodiscard]] const HedgeBudgetPolicy& policy() const { return policy_; }
+
  private:
   /// Fixed-point units per token (one hedge).
   static constexpr std::int64_t kUnitsPerToken = 1'000'000;
+  const HedgeBudgetPolicy policy_;
 
   const std::int64_t units_per_primary_;
   const std::int64_t max_units_;

@@ -2,12 +2,14 @@
 
 #include <pointsman/api/endpoint.hpp>
 #include <pointsman/api/usage.hpp>
+#include <pointsman/api/wire_format.hpp>
 #include <pointsman/http/connection_pool.hpp>
 #include <pointsman/http/incoming_request.hpp>
 #include <pointsman/http/response_writer.hpp>
 #include <pointsman/route/plan.hpp>
 #include <pointsman/telemetry/gateway_metrics.hpp>
 #include <pointsman/upstream/breaker_set.hpp>
+#include <pointsman/upstream/hedge_budget.hpp>
 #include <pointsman/upstream/key_pool.hpp>
 #include <pointsman/upstream/load_balancer.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
@@ -16,6 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -29,8 +32,16 @@ struct ExecutionRequest {
   /// Appended to the provider's base path, e.g. "/chat/completions".
   std::string upstream_path;
   bool stream = false;
-  /// The client's body exactly as received (decoded when it came compressed).
+  /// The client's body exactly as received (decoded when it came compressed). On the Anthropic
+  /// front door, the OpenAI chat request translated from it.
   const std::string* body = nullptr;
+  /// The API the client speaks; Anthropic on the `/v1/messages` front door.
+  api::WireFormat client_format = api::WireFormat::OpenAi;
+  /// Front door only: the client's own Anthropic body, passed through to Anthropic deployments
+  /// with only `model` replaced, and the Anthropic path, "/v1/messages" or
+  /// "/v1/messages/count_tokens".
+  const std::string* messages_body = nullptr;
+  std::string messages_path;
   const http::RequestMessage* client_request = nullptr;
   std::string request_id;
   /// When the gateway had read the whole request; time to first token counts from here.
@@ -46,12 +57,28 @@ struct ExecutionRequest {
   const std::map<std::string, double>* weights = nullptr;
   /// The snapshot's provider key pools; null when none is configured.
   const KeyPoolSet* key_pools = nullptr;
+  /// The route's `hedge:` block, and its budget; null when the route does not hedge.
+  const config::HedgeConfig* hedge = nullptr;
+  HedgeBudget* hedge_budget = nullptr;
+  /// The route's `fan_out:` block; null when the route does not fan out.
+  const config::FanOutConfig* fan_out = nullptr;
+  /// The judge deployment of `fan_out: {mode: judge}`.
+  std::optional<route::Candidate> fan_out_judge;
+  /// Charged to the deployments' `tpm` limits; a rough count is enough to spread load.
+  std::uint64_t estimated_prompt_tokens = 0;
   /// The request's overall deadline: no attempt or backoff runs past it.
   Clock::time_point deadline = Clock::time_point::max();
   std::chrono::milliseconds stream_keepalive{10'000};
   /// Headers every answer carries (request id, route, decision); the executor adds the
   /// deployment and the attempt count.
   http::HeaderList response_headers;
+  /// True when the gateway asked the upstream for stream usage that the client did not ask
+  /// for: the usage-only chunk is then read but not relayed.
+  bool drop_usage_chunk = false;
+  /// Formats an answer's cost from the deployment that answered and its usage. When set, a JSON
+  /// answer carries it as `x-pointsman-cost-usd` and a finished stream ends with the comment
+  /// `: pointsman-cost-usd=...`.
+  std::function<std::string(const std::string& deployment, const std::optional<api::Usage>& usage)> cost_note;
 };
 
 struct AttemptRecord {
@@ -73,6 +100,9 @@ struct ExecutionOutcome {
   std::string error_message;
   double upstream_wait_seconds = 0;
   bool client_gone = false;
+  /// Fan-out: which deployments answered and which answer was returned, e.g.
+  /// "answered=mini,local chosen=local judge=sonnet".
+  std::string fan_out_trace;
 };
 
 /// Runs a plan: tries its candidates in order, fails over before the commit point, and writes
@@ -87,7 +117,6 @@ class PlanExecutor {
   /// One attempt's state (src/upstream/attempt.hpp); public for the relay's helpers.
   struct Attempt;
 
- private:
   struct AttemptResult {
     std::optional<UpstreamError> error;
     bool committed = false;
@@ -95,9 +124,50 @@ class PlanExecutor {
     bool key_cooled_down = false;
   };
 
+  /// A deployment's limits turned attempts away: the soonest a rate limit frees up, and whether a
+  /// full queue was met.
+  struct LimitRefusals {
+    std::optional<std::chrono::milliseconds> shortest_rate_wait;
+    bool queue_refused = false;
+  };
+
+  /// What a hedged round did: each attempt's result, or nothing for one that its deployment's
+  /// breaker or limits turned away (or, for the second, that never went out).
+  struct HedgeRound {
+    std::optional<AttemptResult> primary;
+    std::optional<AttemptResult> secondary;
+    bool secondary_won = false;
+  };
+
+ private:
+
   boost::asio::awaitable<AttemptResult> runAttempt(const ExecutionRequest& request, http::ResponseWriter& writer,
                                                    ExecutionOutcome& outcome, const route::Candidate& candidate,
                                                    CancelState& cancel);
+  /// One attempt behind the deployment's breaker and limits: the breaker report and the slot
+  /// release happen here, so callers only read the result. Nothing when the deployment turned
+  /// the attempt away without an upstream call.
+  boost::asio::awaitable<std::optional<AttemptResult>> guardedAttempt(const ExecutionRequest& request,
+                                                                      http::ResponseWriter& writer,
+                                                                      ExecutionOutcome& outcome,
+                                                                      const route::Candidate& candidate,
+                                                                      CancelState& cancel, bool may_wait,
+                                                                      LimitRefusals& refusals);
+  boost::asio::awaitable<HedgeRound> runHedged(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                               ExecutionOutcome& outcome, const route::Candidate& primary,
+                                               const route::Candidate& secondary, CancelState& cancel,
+                                               std::chrono::milliseconds delay, LimitRefusals& refusals);
+  /// guardedAttempt() for an attempt running beside others; stores its result in `result`.
+  boost::asio::awaitable<void> runRacer(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                        ExecutionOutcome& outcome, const route::Candidate& candidate,
+                                        CancelState& cancel, bool may_wait, LimitRefusals& refusals,
+                                        std::optional<AttemptResult>& result);
+  std::optional<std::chrono::milliseconds> hedgeDelay(const ExecutionRequest& request,
+                                                      const route::Candidate& primary) const;
+  boost::asio::awaitable<ExecutionOutcome> executeFanOut(const ExecutionRequest& request,
+                                                         http::ResponseWriter& writer);
+  boost::asio::awaitable<void> answerLimitsReached(const ExecutionRequest& request, http::ResponseWriter& writer,
+                                                   ExecutionOutcome& outcome, const LimitRefusals& refusals);
   std::vector<route::Candidate> orderCandidates(const ExecutionRequest& request);
   boost::asio::awaitable<bool> sleepFor(std::chrono::milliseconds delay, CancelState& cancel);
   void recordFailure(const ExecutionRequest& request, ExecutionOutcome& outcome, const route::Candidate& candidate,

@@ -38,9 +38,9 @@ TEST(ConfigErrors, ToStringJoinsPathAndMessage) {
 }
 
 TEST(ConfigErrors, UnknownTopLevelKeyListsAllowedKeys) {
-  EXPECT_THAT(loadErrorsWith("keys: []\n"),
-              ElementsAre("keys: unknown key; allowed keys: server, admin, auth, providers, "
-                          "models, routes, resilience, telemetry"));
+  EXPECT_THAT(loadErrorsWith("kees: []\n"),
+              ElementsAre("kees: unknown key; allowed keys: server, admin, auth, providers, "
+                          "models, routes, resilience, telemetry, accounting, tiers, teams, keys"));
 }
 
 TEST(ConfigErrors, UnknownNestedKeyListsAllowedKeys) {
@@ -199,8 +199,8 @@ TEST(ConfigErrors, InvalidListenAddress) {
 }
 
 TEST(ConfigErrors, UnsupportedAuthListsSupportedValues) {
-  EXPECT_THAT(loadErrorsWith("auth: keys\n"),
-              ElementsAre("auth: unsupported value \"keys\"; supported values: none"));
+  EXPECT_THAT(loadErrorsWith("auth: oauth\n"),
+              ElementsAre("auth: unsupported value \"oauth\"; supported values: none, keys"));
 }
 
 TEST(ConfigErrors, ProviderFieldsAreValidated) {

@@ -246,7 +246,8 @@ TEST(ResilienceErrors, UnknownKeyInEachBlock) {
                           "max_probes"));
   EXPECT_THAT(loadErrorsWith("routes: { fast: { use: [mini], timeout: 5 } }\n"),
               ElementsAre("routes.fast.timeout: unknown key; allowed keys: use, retry, "
-                          "timeout_ms, balance, weights"));
+                          "timeout_ms, balance, weights, hedge, fan_out, rules, otherwise, "
+                          "on_premises_only, tier, cost, semantic, learned, cascade"));
 }
 
 TEST(ResilienceErrors, WrongShapes) {
