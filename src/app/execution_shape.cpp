@@ -1,9 +1,14 @@
 #include "app/execution_shape.hpp"
 
+#include <pointsman/route/cascade_acceptance.hpp>
+
+#include <nlohmann/json.hpp>
+
 namespace pointsman::app {
 
 void applyExecutionShape(const config::Config& config, const config::RouteConfig& route,
-                         const upstream::BreakerSet& breakers, upstream::ExecutionRequest& execution) {
+                         const upstream::BreakerSet& breakers, bool on_premises_only,
+                         upstream::ExecutionRequest& execution) {
   if (route.hedge.enabled) {
     execution.hedge = &route.hedge;
     execution.hedge_budget = breakers.hedgeBudget(route.name);
@@ -17,7 +22,53 @@ void applyExecutionShape(const config::Config& config, const config::RouteConfig
   const auto provider = config.providers.find(deployment->second.provider);
   // A judge at a disabled provider leaves the fan-out answering with its first answer.
   if (provider == config.providers.end() || !provider->second.enabled) return;
+  // An on-premises plan never sends the answers to a judge elsewhere.
+  if (on_premises_only && !provider->second.tags.contains("on_premises")) return;
   execution.fan_out_judge = route::Candidate{&deployment->second, &provider->second};
+}
+
+namespace {
+
+/// The verifier deployment as a candidate; nothing when its provider is disabled, or when the plan
+/// must stay on premises and the verifier would leave.
+std::optional<route::Candidate> verifierCandidate(const config::Config& config, const route::Plan& plan,
+                                                  const std::string& name) {
+  const auto deployment = config.models.find(name);
+  if (deployment == config.models.end()) return std::nullopt;
+  const auto provider = config.providers.find(deployment->second.provider);
+  if (provider == config.providers.end() || !provider->second.enabled) return std::nullopt;
+  if (plan.on_premises_only && !provider->second.tags.contains("on_premises")) return std::nullopt;
+  return route::Candidate{&deployment->second, &provider->second};
+}
+
+}  // namespace
+
+void applyCascade(const config::Config& config, const route::Plan& plan, const analyze::Features& features, const std::string& body,
+                  upstream::ExecutionRequest& execution) {
+  if (plan.strategy != route::ExecutionStrategy::Cascade || !plan.cascade_checks) return;
+
+  route::AcceptanceContext context;
+  context.json_mode = features.json_mode;
+  if (plan.cascade_checks->min_score) {
+    // The scorer reads the question beside the answer; only a route that scores needs it.
+    const auto request = nlohmann::json::parse(body, nullptr, false);
+    if (request.is_object() && request.contains("messages") && request["messages"].is_array()) {
+      for (const auto& message : request["messages"]) {
+        if (message.is_object() && message.value("role", "") == "user" && message.value("content", nlohmann::json()).is_string()) {
+          context.prompt = message["content"].get<std::string>();
+        }
+      }
+    }
+    // TODO: load models/answer-scorer.json with the analyzers; until then min_score rejects every answer.
+  }
+  if (const auto& verifier = plan.cascade_checks->verifier) {
+    execution.cascade_verifier = verifierCandidate(config, plan, verifier->deployment);
+    execution.verifier_min_score = verifier->min_score;
+  }
+  execution.accept_answer = [checks = plan.cascade_checks, context = std::move(context)](
+                                std::string_view completion_body, const std::string& deployment) {
+    return route::rejectReason(*checks, context, completion_body, deployment);
+  };
 }
 
 }  // namespace pointsman::app

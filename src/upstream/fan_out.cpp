@@ -188,7 +188,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::executeFanOut(const ExecutionReq
 
   std::string answered;
   for (const auto* branch : answers) answered += (answered.empty() ? "" : ",") + branch->candidate->deployment->name;
-  outcome.fan_out_trace = "answered=" + (answered.empty() ? std::string("none") : answered);
+  outcome.strategy_trace = "answered=" + (answered.empty() ? std::string("none") : answered);
 
   if (answers.empty()) {
     if (!last_error) {
@@ -211,7 +211,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::executeFanOut(const ExecutionReq
     outcome.usage = winner.outcome.usage;
     outcome.time_to_first_token_seconds = winner.outcome.time_to_first_token_seconds;
     outcome.upstream_request_id = winner.outcome.upstream_request_id;
-    outcome.fan_out_trace += " chosen=" + outcome.deployment;
+    outcome.strategy_trace += " chosen=" + outcome.deployment;
     metrics_.fan_out_answers.labels({route, outcome.deployment, "chosen"}).increment();
     co_return outcome;
   }
@@ -220,7 +220,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::executeFanOut(const ExecutionReq
   if (fan_out.mode == config::FanOutMode::All) {
     body = mergeAnswers(answers, request.plan->requested_model);
     outcome.deployment = answered;
-    outcome.fan_out_trace += " chosen=all";
+    outcome.strategy_trace += " chosen=all";
   } else {
     std::size_t chosen = 0;
     std::string judge_note = " judge_failed";
@@ -251,13 +251,13 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::executeFanOut(const ExecutionReq
     body = branch->buffer.body();
     outcome.deployment = branch->candidate->deployment->name;
     outcome.usage = branch->outcome.usage;
-    outcome.fan_out_trace += " chosen=" + outcome.deployment + judge_note;
+    outcome.strategy_trace += " chosen=" + outcome.deployment + judge_note;
     metrics_.fan_out_answers.labels({route, outcome.deployment, "chosen"}).increment();
   }
 
   outcome.status = 200;
   auto headers = makeResponseHeaders(request, outcome, "application/json");
-  headers.emplace_back("x-pointsman-fan-out", outcome.fan_out_trace);
+  headers.emplace_back("x-pointsman-fan-out", outcome.strategy_trace);
   if (!co_await writer.sendResponse(200, std::move(headers), std::move(body))) {
     outcome.client_gone = true;
     outcome.status = 499;

@@ -64,6 +64,15 @@ struct ExecutionRequest {
   const config::FanOutConfig* fan_out = nullptr;
   /// The judge deployment of `fan_out: {mode: judge}`.
   std::optional<route::Candidate> fan_out_judge;
+  /// Cascade: judges a cheaper step's answer (a chat completion body) and returns why it was
+  /// rejected, or nothing to accept it. Set only for a cascade plan; the policy's checks live in
+  /// the function, so the executor knows nothing of them.
+  std::function<std::optional<std::string>(std::string_view completion_body, const std::string& deployment)>
+      accept_answer;
+  /// Cascade: a deployment that grades each answer the checks accepted, and the lowest grade in
+  /// [0, 1] that keeps it.
+  std::optional<route::Candidate> cascade_verifier;
+  double verifier_min_score = 0.5;
   /// Charged to the deployments' `tpm` limits; a rough count is enough to spread load.
   std::uint64_t estimated_prompt_tokens = 0;
   /// The request's overall deadline: no attempt or backoff runs past it.
@@ -100,9 +109,9 @@ struct ExecutionOutcome {
   std::string error_message;
   double upstream_wait_seconds = 0;
   bool client_gone = false;
-  /// Fan-out: which deployments answered and which answer was returned, e.g.
-  /// "answered=mini,local chosen=local judge=sonnet".
-  std::string fan_out_trace;
+  /// Fan-out and cascades: which deployments answered and which answer was returned, e.g.
+  /// "answered=mini,local chosen=local judge=sonnet" or "mini:rejected(refusal) sonnet:answered".
+  std::string strategy_trace;
 };
 
 /// Runs a plan: tries its candidates in order, fails over before the commit point, and writes
@@ -164,6 +173,12 @@ class PlanExecutor {
                                         std::optional<AttemptResult>& result);
   std::optional<std::chrono::milliseconds> hedgeDelay(const ExecutionRequest& request,
                                                       const route::Candidate& primary) const;
+  boost::asio::awaitable<ExecutionOutcome> executeCascade(const ExecutionRequest& request,
+                                                          http::ResponseWriter& writer);
+  /// The verifier's grade of an answer in [0, 1], or nothing when it gave none.
+  boost::asio::awaitable<std::optional<double>> verifierGrade(const ExecutionRequest& request,
+                                                              ExecutionOutcome& outcome,
+                                                              const std::string& answer_body);
   boost::asio::awaitable<ExecutionOutcome> executeFanOut(const ExecutionRequest& request,
                                                          http::ResponseWriter& writer);
   boost::asio::awaitable<void> answerLimitsReached(const ExecutionRequest& request, http::ResponseWriter& writer,
