@@ -3,7 +3,10 @@
 //
 //   build-analyze/bench/pointsman_benchmarks --benchmark_filter=Analyze
 #include <pointsman/analyze/analyzers.hpp>
+#include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/analyze/token_estimator.hpp>
+#include <pointsman/config/loader.hpp>
+#include <pointsman/route/route_resolver.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -71,6 +74,64 @@ void BM_ClassifyTask4k(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(analyzers.task.classify(request.messages.back().text));
 }
 BENCHMARK(BM_ClassifyTask4k)->Unit(benchmark::kMicrosecond);
+
+void BM_LearnedScore4k(benchmark::State& state) {
+  static const LearnedRouter router = LearnedRouter::load(kModels / "learned-router.json");
+  const ChatRequest request = longChatRequest();
+  for (auto _ : state) benchmark::DoNotOptimize(router.score(request.messages.back().text));
+}
+BENCHMARK(BM_LearnedScore4k)->Unit(benchmark::kMicrosecond);
+
+// A route that reads every analyzer: PII and task rules, a complexity condition, a semantic
+// policy and a learned `otherwise`, with the shipped models, as `analyzers:` would load them.
+std::shared_ptr<const config::Config> routedConfig() {
+  const std::string yaml = R"(
+analyzers:
+  task_classifier: )" + (kModels / "task_classifier.json").string() + R"(
+  person_names: )" + (kModels / "person_names.tsv").string() + R"(
+  learned_router: )" + (kModels / "learned-router.json").string() + R"(
+providers:
+  cloud: { type: openai, base_url: "http://127.0.0.1:9/v1" }
+  onprem: { type: openai, base_url: "http://127.0.0.1:9/v1", tags: [on_premises] }
+models:
+  strong: { provider: cloud, context: 128000 }
+  weak: { provider: cloud, context: 128000 }
+  local: { provider: onprem, context: 32000 }
+routes:
+  auto:
+    rules:
+      - { when: { pii: [payment_card, iban, us_ssn, secret] }, use: [local], on_premises_only: true }
+      - { when: { task: [code, math], prompt_tokens: { gt: 8000 } }, use: [strong] }
+      - { when: { complexity: { gte: 0.95 } }, use: [strong] }
+      - semantic:
+          threshold: 0.6
+          routes:
+            billing: { examples: ["refund my last invoice", "why was my card charged twice"], use: [weak] }
+            legal: { examples: ["review this contract clause", "is this agreement enforceable"], use: [strong] }
+    otherwise: { learned: { strong: strong, weak: weak, threshold: 0.5 } }
+)";
+  auto result = config::loadConfigText(yaml, "bench.yaml");
+  loadRouteAnalyzers(result);
+  if (!result.ok()) throw std::runtime_error("bench config: " + result.errors.front().toString());
+  return result.config;
+}
+
+// Everything the gateway does between parsing a request and calling the upstream: all
+// analyzers (tokens, task, PII, learned score, semantic match) and the rule evaluation.
+void BM_AnalyzeAndRoute4kTokens(benchmark::State& state) {
+  const auto config = routedConfig();
+  const RouteAnalyzers& analyzers = *config->loaded_analyzers;
+  const ChatRequest request = longChatRequest();
+  for (auto _ : state) {
+    const Features features = analyzers.analyze(request, "auto");
+    const route::RouteInput input{&features, nullptr, {}, {}};
+    benchmark::DoNotOptimize(route::resolvePlan(*config, "auto", input));
+  }
+  const Features features = analyzers.analyze(request, "auto");
+  state.counters["prompt_tokens"] = static_cast<double>(features.estimated_prompt_tokens);
+  state.counters["complexity"] = features.complexity.value_or(-1);
+}
+BENCHMARK(BM_AnalyzeAndRoute4kTokens)->Unit(benchmark::kMicrosecond);
 
 // Parsing included, for comparison: what a caller pays when it has not parsed the body yet.
 void BM_ExtractChatRequest4k(benchmark::State& state) {

@@ -1,6 +1,6 @@
 #include <pointsman/admin/explain.hpp>
 
-#include <pointsman/analyze/analyzers.hpp>
+#include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/api/api_error.hpp>
 #include <pointsman/api/request_view.hpp>
 #include <pointsman/route/route_resolver.hpp>
@@ -111,11 +111,8 @@ ExplainResult explainRequest(const config::Config& config, std::string_view body
   if (auto* error = std::get_if<api::ApiError>(&parsed)) return errorResult(*error);
   const auto& view = std::get<api::RequestView>(parsed);
 
-  // TODO: share the gateway's loaded analyzer models. Without them every task reads as chat and
-  // person names are not detected, as on the request path today.
-  static const analyze::Analyzers kAnalyzersWithoutModels{};
-  const analyze::Features features =
-      analyze::analyzeRequest(chat_body, kAnalyzersWithoutModels).value_or(analyze::Features{});
+  // The same loaded models as the request path, so explain shows the features a request gets.
+  const analyze::Features features = analyze::analyzeForRoute(config, view.model, chat_body);
   const auto headers = [&stand_in](std::string_view name) -> std::optional<std::string_view> {
     const auto found = stand_in.headers.find(std::string(name));
     if (found == stand_in.headers.end()) return std::nullopt;

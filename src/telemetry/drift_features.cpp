@@ -1,5 +1,7 @@
 #include <pointsman/telemetry/drift_monitor.hpp>
 
+#include <algorithm>
+
 namespace pointsman::telemetry {
 
 std::vector<DriftFeatureSpec> defaultDriftFeatures() {
@@ -15,6 +17,17 @@ std::vector<DriftFeatureSpec> defaultDriftFeatures() {
       {"pii", {0.5}, {}},
       {"semantic_similarity", tenths, {}},
   };
+}
+
+std::vector<double> binShares(const std::vector<double>& upper_bounds, const std::vector<double>& values) {
+  if (values.empty()) return {};
+  std::vector<double> shares(upper_bounds.size() + 1, 0.0);
+  for (const double value : values) {
+    const auto bin = std::lower_bound(upper_bounds.begin(), upper_bounds.end(), value) - upper_bounds.begin();
+    shares[static_cast<std::size_t>(bin)] += 1.0;
+  }
+  for (auto& share : shares) share /= static_cast<double>(values.size());
+  return shares;
 }
 
 }  // namespace pointsman::telemetry

@@ -27,6 +27,11 @@ class LearnedRouter {
  public:
   static constexpr std::size_t kLengthFeatureCount = 4;
   static constexpr std::string_view kFormat = "pointsman-learned-router";
+  /// The text encoding of a longer prompt reads only its first kEncodedHeadBytes and last
+  /// kEncodedTailBytes, which bounds the scoring time, because the instruction is nearly always at
+  /// the start or the end. The length features still measure the whole prompt.
+  static constexpr std::size_t kEncodedHeadBytes = 3072;
+  static constexpr std::size_t kEncodedTailBytes = 1024;
 
   LearnedRouter(TextEncoder encoder, std::array<double, kLengthFeatureCount> length_mean,
                 std::array<double, kLengthFeatureCount> length_scale, LogisticModel model);
@@ -57,6 +62,10 @@ class LearnedRouter {
   std::array<double, kLengthFeatureCount> length_scale_;
   LogisticModel model_;
 };
+
+/// Returns `prompt` itself when it fits the encoder's bound, else its head and tail (cut at
+/// spaces) joined by a line break in `scratch`.
+std::string_view boundedPromptText(std::string_view prompt, std::string& scratch);
 
 /// Computes the raw length features of `prompt` in `LearnedRouter` order.
 std::array<double, LearnedRouter::kLengthFeatureCount> promptLengthFeatures(std::string_view prompt);

@@ -30,10 +30,14 @@ struct DriftFeatureSpec {
 /// The features the gateway monitors, in the order of `defaultDriftFeatures()`.
 enum class DriftFeature : std::size_t { PromptTokens, Task, TaskConfidence, Complexity, Pii, SemanticSimilarity };
 
-/// Bins for each DriftFeature, with no reference, so the first full window becomes it.
-// TODO: read reference shares from the learned router's training data or from config. Until
-// then every reference is the first window of live traffic after start.
+/// Bins for each DriftFeature, with no reference, so the first full window becomes it. The
+/// gateway fills the references it has from training (analyze::driftFeaturesFor).
 std::vector<DriftFeatureSpec> defaultDriftFeatures();
+
+/// Returns the share of `values` in each bin of `upper_bounds` (bounds + 1 entries), binned as
+/// DriftMonitor bins live values: a value goes to the first bin whose bound is >= it. Empty when
+/// `values` is empty.
+std::vector<double> binShares(const std::vector<double>& upper_bounds, const std::vector<double>& values);
 
 /// Sizes of the live window and the warning threshold.
 struct DriftOptions {

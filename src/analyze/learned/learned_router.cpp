@@ -32,8 +32,25 @@ LearnedRouter::LearnedRouter(TextEncoder encoder, std::array<double, kLengthFeat
                              std::array<double, kLengthFeatureCount> length_scale, LogisticModel model)
     : encoder_(std::move(encoder)), length_mean_(length_mean), length_scale_(length_scale), model_(std::move(model)) {}
 
+std::string_view boundedPromptText(std::string_view prompt, std::string& scratch) {
+  constexpr std::size_t kHeadBytes = LearnedRouter::kEncodedHeadBytes;
+  constexpr std::size_t kTailBytes = LearnedRouter::kEncodedTailBytes;
+  if (prompt.size() <= kHeadBytes + kTailBytes) return prompt;
+  // Cut at spaces so that no half word becomes a feature of its own.
+  std::size_t head_end = kHeadBytes;
+  while (head_end > 0 && prompt[head_end - 1] != ' ' && prompt[head_end - 1] != '\n') --head_end;
+  if (head_end == 0) head_end = kHeadBytes;
+  std::size_t tail_begin = prompt.size() - kTailBytes;
+  while (tail_begin < prompt.size() && prompt[tail_begin] != ' ' && prompt[tail_begin] != '\n') ++tail_begin;
+  scratch.assign(prompt.substr(0, head_end));
+  scratch.push_back('\n');
+  scratch.append(prompt.substr(tail_begin));
+  return scratch;
+}
+
 SparseVector LearnedRouter::featurize(std::string_view prompt) const {
-  auto row = encoder_.encode(prompt);
+  std::string bounded;
+  auto row = encoder_.encode(boundedPromptText(prompt, bounded));
   const auto lengths = promptLengthFeatures(prompt);
   for (std::size_t k = 0; k < kLengthFeatureCount; ++k) {
     row.indices.push_back(encoder_.dimension() + static_cast<std::uint32_t>(k));
@@ -49,7 +66,14 @@ LearnedRouter LearnedRouter::train(std::span<const std::string> prompts, std::sp
   if (prompts.size() != labels.size()) throw std::invalid_argument("prompts and labels differ in length");
   if (prompts.size() < 2) throw std::invalid_argument("at least two training prompts are needed");
   TextEncoder encoder(options.encoder);
-  encoder.fit(prompts);
+  // The idf is fitted on the same bounded text that scoring encodes.
+  std::vector<std::string> encoded_texts;
+  encoded_texts.reserve(prompts.size());
+  for (const auto& prompt : prompts) {
+    std::string scratch;
+    encoded_texts.emplace_back(boundedPromptText(prompt, scratch));
+  }
+  encoder.fit(encoded_texts);
 
   std::array<double, kLengthFeatureCount> mean{};
   std::array<double, kLengthFeatureCount> scale{};

@@ -2,9 +2,11 @@
 
 #include <pointsman/analyze/learned_csv_table.hpp>
 #include <pointsman/analyze/router_eval_datasets.hpp>
+#include <pointsman/analyze/token_estimator.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -78,6 +80,18 @@ void exportRows(const std::filesystem::path& path, const std::vector<LabeledProm
   }
 }
 
+/// Builds the drift monitor's reference: each training prompt's score and its estimated prompt
+/// tokens when sent as one user message, rounded to keep the file small.
+nlohmann::json trainingReference(const LearnedRouter& router, const std::vector<std::string>& prompts) {
+  std::vector<double> scores;
+  std::vector<std::int64_t> tokens;
+  for (const auto& prompt : prompts) {
+    scores.push_back(std::round(router.score(prompt) * 1e4) / 1e4);
+    tokens.push_back(estimateTokens(prompt) + kTokensPerMessage + kTokensPerReply);
+  }
+  return {{"complexity", scores}, {"prompt_tokens", tokens}};
+}
+
 }  // namespace
 
 int runTrainRouter(const TrainRouterOptions& options) {
@@ -118,6 +132,7 @@ int runTrainRouter(const TrainRouterOptions& options) {
                       {"epochs", options.train.logistic.epochs},
                       {"learning_rate", options.train.logistic.learning_rate},
                       {"l2", options.train.logistic.l2}};
+  json["training"]["reference"] = trainingReference(*router, prompts);
   std::ofstream file(options.output, std::ios::binary);
   if (!file || !(file << json.dump() << '\n')) {
     std::cerr << "train-router: cannot write " << options.output.string() << '\n';
