@@ -37,10 +37,14 @@ std::optional<api::ApiError> authenticate(AccountingState& state, const config::
                                           const http::RequestMessage& message, RequestAccounting& accounting) {
   if (config.auth == config::AuthMode::None) return std::nullopt;
 
-  const auto key = accounting::presentedKey(headerValue(message, "authorization"), headerValue(message, "api-key"));
+  // Anthropic SDKs send their key as `x-api-key`, so the gateway accepts a key there too.
+  auto key_header = headerValue(message, "api-key");
+  if (key_header.empty()) key_header = headerValue(message, "x-api-key");
+  const auto key = accounting::presentedKey(headerValue(message, "authorization"), key_header);
   if (key.empty()) {
     state.metrics.auth_failures.labels({"missing"}).increment();
-    return unauthorized("You didn't provide an API key. Send it as `Authorization: Bearer KEY` (or `api-key: KEY`).",
+    return unauthorized("You didn't provide an API key. Send it as `Authorization: Bearer KEY` (or `api-key: KEY` "
+                        "or `x-api-key: KEY`).",
                         "missing_api_key");
   }
   accounting.registry = std::atomic_load(&state.keys);

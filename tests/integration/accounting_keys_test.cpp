@@ -27,6 +27,7 @@ class AccountingKeys : public GatewayTest {
         .provider("sim", simulator_->baseUrl())
         .deployment("mini", "sim", kUpstreamModel, "price: { input: 1.0, output: 10.0 }")
         .route("fast", {"mini"})
+        .auth("keys")
         .rawBlock(accounting_yaml);
     startGateway(config.yaml());
   }

@@ -29,7 +29,8 @@ constexpr const char* kClientKey = "sk-budget-test-1";
 class RedisProcess {
  public:
   RedisProcess() : port_(unusedLoopbackPort()) {
-    pid_ = spawnLogged({"redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_), "--save", "",
+    // spawnLogged takes a path, not a name to look up; Debian installs the server here.
+    pid_ = spawnLogged({"/usr/bin/redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_), "--save", "",
                         "--appendonly", "no"},
                        testLogDirectory() + "/" + currentTestName() + ".redis.log", {});
   }
@@ -79,6 +80,7 @@ class BudgetStores : public GatewayTest {
         .provider("sim", simulator_->baseUrl())
         .deployment("mini", "sim", kUpstreamModel, "price: { input: 0, output: 10.0 }")
         .route("fast", {"mini"})
+        .auth("keys")
         .rawBlock(accounting)
         .rawBlock("keys:\n  - { name: acme, key_sha256: \"" + accounting::sha256Hex(kClientKey) +
                   "\", budget: { usd: " + std::to_string(budget_usd) + ", per: day } }\n");
@@ -104,7 +106,7 @@ class BudgetStores : public GatewayTest {
 };
 
 TEST_F(BudgetStores, TwoGatewaysOnRedisAdmitExactlyWhatFits) {
-  // The answer waits 300 ms, so the 200 requests overlap.
+  // The simulator delays each response by 300 ms, so the 200 requests overlap.
   simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "300"});
   RedisProcess redis;
   ASSERT_TRUE(redis.waitUntilReady(std::chrono::seconds(5)));
