@@ -111,6 +111,13 @@ std::optional<FieldError> readCommonFields(const nlohmann::json& body,
   return std::nullopt;
 }
 
+/// Returns the finish reason of a text completion: `content_filter` when the fault asks for Azure's filter,
+/// else `length` when max_tokens set the length (see docs/simulator.md), else `stop`.
+std::string finishReasonFor(const CompletionRequest& request, const FaultPlan& fault) {
+  if (fault.contentFilter) return "content_filter";
+  return request.maxTokens ? "length" : "stop";
+}
+
 std::string buildAnswerText(std::uint64_t seed, int tokenCount) {
   std::string text;
   text.reserve(static_cast<std::size_t>(tokenCount) * 8);
@@ -178,7 +185,7 @@ ReplyPlan planCompletion(CompletionKind kind, const nlohmann::json& body,
                    request.includeUsage),
       answerSeed(context.model),
       tokenCount,
-      request.maxTokens ? "length" : "stop",
+      finishReasonFor(request, context.fault),
       TokenUsage{estimateTokens(request.promptCharacters) + request.promptTokenIds, tokenCount},
       {},
       {},

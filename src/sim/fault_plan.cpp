@@ -46,12 +46,17 @@ constexpr IntegerKey kIntegerKeys[] = {
     {"reset_after_events", &FaultPlan::resetAfterEvents, 0, kMaxEvents},
     {"error_after_events", &FaultPlan::errorAfterEvents, 0, kMaxEvents},
     {"close_after_events", &FaultPlan::closeAfterEvents, 0, kMaxEvents},
+    {"percent", &FaultPlan::percent, 0, 100},
 };
 
 std::optional<std::string> applyItem(FaultPlan& plan, std::string_view key, std::string_view value,
                                      bool hasValue) {
   if (key == "reset" && !hasValue) {
     plan.reset = true;
+    return std::nullopt;
+  }
+  if (key == "content_filter" && !hasValue) {
+    plan.contentFilter = true;
     return std::nullopt;
   }
   if (key == "body" && hasValue) {
@@ -77,14 +82,15 @@ std::optional<std::string> applyItem(FaultPlan& plan, std::string_view key, std:
   }
   return "unknown fault item '" + std::string(key) +
          "': expected status, body, content_type, retry_after, retry_after_ms, reset, stall_ms, "
-         "stall_after_events, reset_after_events, error_after_events or close_after_events";
+         "stall_after_events, reset_after_events, error_after_events, close_after_events, content_filter or "
+         "percent";
 }
 
 }  // namespace
 
 bool FaultPlan::empty() const {
   return !status && !reset && !stallMs && !resetAfterEvents && !errorAfterEvents &&
-         !closeAfterEvents;
+         !closeAfterEvents && !contentFilter;
 }
 
 std::variant<FaultPlan, std::string> parseFaultPlan(std::string_view text) {
@@ -110,6 +116,47 @@ std::variant<FaultPlan, std::string> parseFaultPlan(std::string_view text) {
     return std::string("invalid fault: stall_after_events needs stall_ms");
   }
   return plan;
+}
+
+std::optional<std::string> checkFaultList(std::string_view list) {
+  int total = 0;
+  while (true) {
+    const auto separator = list.find('|');
+    auto parsed = parseFaultPlan(list.substr(0, separator));
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+      return std::move(*error);
+    }
+    total += std::get<FaultPlan>(parsed).percent.value_or(100);
+    if (separator == std::string_view::npos) {
+      break;
+    }
+    list.remove_prefix(separator + 1);
+  }
+  if (total > 100) {
+    return "invalid fault list: the alternatives' percent values add up to " + std::to_string(total) +
+           ", more than 100; give each alternative a percent=N item";
+  }
+  return std::nullopt;
+}
+
+std::string_view pickFaultAlternative(std::string_view list, int draw) {
+  int covered = 0;
+  while (true) {
+    const auto separator = list.find('|');
+    const auto alternative = list.substr(0, separator);
+    const auto parsed = parseFaultPlan(alternative);
+    if (std::holds_alternative<std::string>(parsed)) {
+      return alternative;
+    }
+    covered += std::get<FaultPlan>(parsed).percent.value_or(100);
+    if (draw < covered) {
+      return alternative;
+    }
+    if (separator == std::string_view::npos) {
+      return {};
+    }
+    list.remove_prefix(separator + 1);
+  }
 }
 
 }  // namespace pointsman::sim

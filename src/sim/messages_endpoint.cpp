@@ -194,6 +194,16 @@ std::optional<ReplyPlan> makeMessagesFaultReply(const FaultPlan& fault) {
   return plan;
 }
 
+ReplyPlan planCountTokens(const json& body) {
+  json checked = body;
+  if (!checked.contains("max_tokens")) checked["max_tokens"] = 1;
+  if (auto error = findMessagesRequestError(checked)) return makeMessagesErrorPlan(400, *error);
+  const auto prompt = countPrompt(body);
+  ReplyPlan plan;
+  plan.body = json{{"input_tokens", prompt.input + prompt.cacheRead}}.dump();
+  return plan;
+}
+
 ReplyPlan planMessages(const json& body, const ExchangeContext& context) {
   if (auto error = findMessagesRequestError(body)) return makeMessagesErrorPlan(400, *error);
 

@@ -25,4 +25,9 @@ std::optional<ReplyPlan> makeMessagesFaultReply(const FaultPlan& fault);
 /// `cache_control` count as cache reads in `usage.cache_read_input_tokens`.
 ReplyPlan planMessages(const nlohmann::json& body, const ExchangeContext& context);
 
+/// Returns the plan for `POST /v1/messages/count_tokens`: `{"input_tokens":N}`, where N is the
+/// `input_tokens` plus `cache_read_input_tokens` that the same Messages request would report. The
+/// request is validated like a Messages request, except that `max_tokens` is not required.
+ReplyPlan planCountTokens(const nlohmann::json& body);
+
 }  // namespace pointsman::sim

@@ -11,6 +11,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <random>
 
 namespace pointsman::sim {
 namespace {
@@ -23,6 +24,7 @@ constexpr std::string_view kEmbeddingsPath = "/v1/embeddings";
 constexpr std::string_view kModelsPath = "/v1/models";
 constexpr std::string_view kHealthPath = "/healthz";
 constexpr std::string_view kMessagesPath = "/v1/messages";
+constexpr std::string_view kCountTokensPath = "/v1/messages/count_tokens";
 constexpr std::string_view kAzurePrefix = "/openai/deployments/";
 
 /// For an Azure OpenAI path `/openai/deployments/{deployment}/{operation}`, stores the deployment
@@ -86,6 +88,13 @@ ReplyPlan applyFault(const FaultPlan& fault, double timeScale, ReplyPlan normal,
 
 std::int64_t unixSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+/// Draws the number from 0 to 99 that picks a fault alternative. Each thread has its own
+/// generator because route() runs on every event-loop thread.
+int drawPercent() {
+  thread_local std::minstd_rand generator{std::random_device{}()};
+  return std::uniform_int_distribution<int>(0, 99)(generator);
+}
+
 }  // namespace
 
 RequestRouter::RequestRouter(SimConfig config)
@@ -99,12 +108,11 @@ ReplyPlan RequestRouter::route(const HttpRequest& request) {
 }
 
 ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t number) {
-  const auto faultText = request["x-sim-fault"];
-  auto parsedFault = parseFaultPlan(faultText);
-  if (const auto* error = std::get_if<std::string>(&parsedFault)) {
+  if (auto error = checkFaultList(request["x-sim-fault"])) {
     return makeErrorPlan(400, "x-sim-fault header: " + *error, {}, "invalid_sim_fault");
   }
-  const auto& headerFault = std::get<FaultPlan>(parsedFault);
+  const auto headerFaultText = pickFaultAlternative(request["x-sim-fault"], drawPercent());
+  const auto headerFault = std::get<FaultPlan>(parseFaultPlan(headerFaultText));
 
   std::string_view path = request.target();
   path = path.substr(0, path.find('?'));
@@ -132,7 +140,7 @@ ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t
     }
     path = *azurePath;
   }
-  const bool messages = path == kMessagesPath;
+  const bool messages = path == kMessagesPath || path == kCountTokensPath;
   if (path != kChatPath && path != kCompletionsPath && path != kEmbeddingsPath && !messages) {
     return makeErrorPlan(404, "unknown path " + std::string(path), {}, "unknown_url");
   }
@@ -144,12 +152,13 @@ ReplyPlan RequestRouter::routeByTarget(const HttpRequest& request, std::uint64_t
   if (headerFault.reset || headerFault.status) {
     return applyFault(headerFault, config_.timeScale, {}, messages);
   }
-  return planModelRequest(request, path, number, azureDeployment);
+  return planModelRequest(request, path, number, azureDeployment, headerFaultText);
 }
 
 ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::string_view path,
-                                          std::uint64_t number, const std::string& azureDeployment) const {
-  const bool messages = path == kMessagesPath;
+                                          std::uint64_t number, const std::string& azureDeployment,
+                                          std::string_view headerFaultText) const {
+  const bool messages = path == kMessagesPath || path == kCountTokensPath;
   const auto body = nlohmann::json::parse(request.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return makeErrorPlan(400, "the request body is not a valid JSON object", {}, "invalid_json");
@@ -172,7 +181,8 @@ ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::strin
 
   // The config loader and routeByTarget validated both lists, but a SimConfig built in code
   // skips the loader.
-  const auto combined = context.profile.fault + ";" + std::string(request["x-sim-fault"]);
+  const auto modelFaultText = pickFaultAlternative(context.profile.fault, drawPercent());
+  const auto combined = std::string(modelFaultText) + ";" + std::string(headerFaultText);
   auto parsedFault = parseFaultPlan(combined);
   if (const auto* error = std::get_if<std::string>(&parsedFault)) {
     spdlog::error("invalid fault list for model {}: {}", context.model, *error);
@@ -181,7 +191,9 @@ ReplyPlan RequestRouter::planModelRequest(const HttpRequest& request, std::strin
   context.fault = std::get<FaultPlan>(parsedFault);
 
   ReplyPlan plan;
-  if (messages) {
+  if (path == kCountTokensPath) {
+    plan = planCountTokens(body);
+  } else if (messages) {
     plan = planMessages(body, context);
   } else if (path == kEmbeddingsPath) {
     plan = planEmbeddings(body, context);

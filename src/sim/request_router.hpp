@@ -29,8 +29,10 @@ class RequestRouter {
  private:
   ReplyPlan routeByTarget(const HttpRequest& request, std::uint64_t number);
   /// `azureDeployment`: the deployment named in an Azure path, which replaces the body's model.
+  /// `headerFaultText`: the alternative of the `x-sim-fault` header that this request drew.
   ReplyPlan planModelRequest(const HttpRequest& request, std::string_view path,
-                             std::uint64_t number, const std::string& azureDeployment) const;
+                             std::uint64_t number, const std::string& azureDeployment,
+                             std::string_view headerFaultText) const;
 
   SimConfig config_;
   std::string modelsBody_;

@@ -52,8 +52,7 @@ void readProfile(const YAML::Node& node, std::string_view source, const std::str
         fail(source, keyPath, "expected a string");
       }
       profile.fault = entry.second.as<std::string>();
-      const auto parsed = parseFaultPlan(profile.fault);
-      if (const auto* error = std::get_if<std::string>(&parsed)) {
+      if (const auto error = checkFaultList(profile.fault)) {
         fail(source, keyPath, *error);
       }
     } else {

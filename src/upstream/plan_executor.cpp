@@ -70,6 +70,7 @@ asio::awaitable<ExecutionOutcome> PlanExecutor::execute(const ExecutionRequest& 
   } clear_disconnect_handler{writer};
 
   if (request.fan_out) co_return co_await executeFanOut(request, writer);
+  if (request.accept_answer && request.plan->candidates.size() > 1) co_return co_await executeCascade(request, writer);
   if (request.hedge_budget) request.hedge_budget->onPrimaryRequest();
 
   std::vector<std::string> tried;
@@ -264,6 +265,12 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
     if (attempt.first_byte_at) {
       load->recordTimeToFirstToken(
           std::chrono::duration_cast<std::chrono::microseconds>(*attempt.first_byte_at - attempt.started));
+    } else if (result.error && result.error->kind == UpstreamErrorKind::Cancelled) {
+      // A hedge that won cancelled this attempt before its first byte; its wait so far is a lower
+      // bound of its time to first byte. Without it only fast answers would feed the p95, and a
+      // p95 hedge delay would shrink to its floor.
+      load->recordTimeToFirstToken(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - attempt.started));
     }
   }
   outcome.upstream_wait_seconds += call.upstreamWaitSeconds();
@@ -392,6 +399,14 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
     co_return error;
   }
   attempt.outcome.usage = body_info.usage;
+  // A completion the content filter stopped fails over like a filtered prompt when the route
+  // sets failover_on_content_filter.
+  if (attempt.request.retry.failover_on_content_filter) {
+    if (auto filtered = filteredAnswerError(body)) {
+      attempt.call.release();
+      co_return filtered;
+    }
+  }
   attempt.call.release();
 
   attempt.outcome.status = status;

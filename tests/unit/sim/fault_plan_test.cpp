@@ -61,6 +61,42 @@ TEST(FaultPlanTest, RejectsInvalidItems) {
   EXPECT_NE(parseError("stall_ms=-1"), "");
   EXPECT_NE(parseError("explode").find("unknown fault item"), std::string::npos);
   EXPECT_NE(parseError("stall_after_events=2").find("stall_ms"), std::string::npos);
+  EXPECT_NE(parseError("percent=101").find("percent"), std::string::npos);
+}
+
+TEST(FaultPlanTest, DrawPicksAlternativeByPercent) {
+  constexpr std::string_view kList = "percent=10;status=500 | percent=20;reset|percent=5;status=429";
+  EXPECT_EQ(pickFaultAlternative(kList, 0), "percent=10;status=500 ");
+  EXPECT_EQ(pickFaultAlternative(kList, 9), "percent=10;status=500 ");
+  EXPECT_EQ(pickFaultAlternative(kList, 10), " percent=20;reset");
+  EXPECT_EQ(pickFaultAlternative(kList, 29), " percent=20;reset");
+  EXPECT_EQ(pickFaultAlternative(kList, 30), "percent=5;status=429");
+  EXPECT_EQ(pickFaultAlternative(kList, 34), "percent=5;status=429");
+  EXPECT_EQ(pickFaultAlternative(kList, 35), "");
+  EXPECT_EQ(pickFaultAlternative(kList, 99), "");
+}
+
+TEST(FaultPlanTest, ListWithoutPercentAlwaysApplies) {
+  EXPECT_EQ(pickFaultAlternative("status=503", 99), "status=503");
+  EXPECT_EQ(pickFaultAlternative("", 0), "");
+  EXPECT_EQ(pickFaultAlternative("percent=0;status=503", 0), "");
+  EXPECT_EQ(checkFaultList("status=503"), std::nullopt);
+}
+
+TEST(FaultPlanTest, ListRejectsPercentsAbove100) {
+  const auto error = checkFaultList("percent=60;status=500|percent=50;reset");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("add up to 110"), std::string::npos) << *error;
+  // An alternative without percent counts as 100.
+  EXPECT_TRUE(checkFaultList("status=500|reset"));
+  EXPECT_EQ(checkFaultList("percent=60;status=500|percent=40;reset"), std::nullopt);
+}
+
+TEST(FaultPlanTest, ListRejectsInvalidAlternative) {
+  const auto error = checkFaultList("percent=10;status=500|percent=10;explode");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("unknown fault item 'explode'"), std::string::npos) << *error;
+  EXPECT_EQ(pickFaultAlternative("percent=10;status=500|explode", 50), "explode");
 }
 
 }  // namespace

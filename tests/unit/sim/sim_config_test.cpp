@@ -57,6 +57,8 @@ TEST(SimConfigTest, RejectsInvalidValues) {
   EXPECT_NE(loadError("defaults: { answer_tokens: 0 }").find("answer_tokens"), std::string::npos);
   EXPECT_NE(loadError("models: { m: { fault: 'boom' } }").find("unknown fault item"),
             std::string::npos);
+  EXPECT_NE(loadError("models: { m: { fault: 'percent=80;reset|percent=30;status=500' } }").find("add up to 110"),
+            std::string::npos);
   EXPECT_NE(loadError("models: [a, b]").find("models"), std::string::npos);
   EXPECT_NE(loadError("defaults: {").find("test.yaml"), std::string::npos);
 }

@@ -281,6 +281,29 @@ TEST_F(SimulatorTest, StatusFaultWithRetryAfter) {
   EXPECT_EQ(client.send(http::verb::get, "/healthz").status, 200);
 }
 
+TEST_F(SimulatorTest, ContentFilterFaultSetsFinishReason) {
+  auto client = connect();
+  const auto reply = client.post("/v1/chat/completions", chatRequest("m", false, 3), {{"x-sim-fault", "content_filter"}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = json::parse(reply.body);
+  EXPECT_EQ(body["choices"][0]["finish_reason"], "content_filter");
+  EXPECT_EQ(body["usage"]["completion_tokens"], 3);
+}
+
+TEST_F(SimulatorTest, CountTokensMatchesMessagesUsage) {
+  auto client = connect();
+  const std::string messages = R"("messages":[{"role":"user","content":"Hello there, how many tokens?"}])";
+  const auto count = client.post("/v1/messages/count_tokens", json::parse(R"({"model":"m",)" + messages + "}"));
+  const auto answer = client.post("/v1/messages", json::parse(R"({"model":"m","max_tokens":2,)" + messages + "}"));
+  ASSERT_EQ(count.status, 200) << count.body;
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(json::parse(count.body)["input_tokens"], json::parse(answer.body)["usage"]["input_tokens"]);
+
+  const auto empty = client.post("/v1/messages/count_tokens", json::parse(R"({"model":"m","messages":[]})"));
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(json::parse(empty.body)["type"], "error");
+}
+
 TEST_F(SimulatorTest, RawBodyFault) {
   auto client = connect();
   const auto reply = client.post("/v1/embeddings", {{"model", "e"}, {"input", "x"}},
@@ -307,6 +330,39 @@ TEST_F(SimulatorTest, ModelFaultFromConfig) {
   EXPECT_EQ(reply.headers.at("Retry-After"), "1");
   EXPECT_EQ(json::parse(reply.body)["error"]["type"], "server_error");
   EXPECT_EQ(client.post("/v1/chat/completions", chatRequest("other", false)).status, 200);
+}
+
+TEST_F(SimulatorTest, ModelFaultAlternativesMixAtRandom) {
+  SimConfig config;
+  config.models["sim-mixed"].fault = "percent=40;status=500|percent=40;status=429;retry_after=1";
+  startSimulator(config);
+  auto client = connect();
+
+  // With 20 % successful responses, 200 requests miss one of the three kinds with a probability below
+  // 1e-19, so the test does not flake.
+  std::map<int, int> statusCounts;
+  for (int i = 0; i < 200; ++i) {
+    const auto reply = client.post("/v1/chat/completions", chatRequest("sim-mixed", false));
+    ASSERT_FALSE(reply.error) << reply.error.message();
+    ++statusCounts[reply.status];
+  }
+  EXPECT_GT(statusCounts[200], 0);
+  EXPECT_GT(statusCounts[500], 0);
+  EXPECT_GT(statusCounts[429], 0);
+  EXPECT_EQ(statusCounts[200] + statusCounts[500] + statusCounts[429], 200);
+}
+
+TEST_F(SimulatorTest, HeaderFaultAlternativesApplyToShare) {
+  auto client = connect();
+  int failed = 0;
+  for (int i = 0; i < 100; ++i) {
+    const auto reply = client.post("/v1/chat/completions", chatRequest("m", false),
+                                   {{"x-sim-fault", "percent=50;status=503"}});
+    ASSERT_FALSE(reply.error) << reply.error.message();
+    if (reply.status == 503) ++failed;
+  }
+  EXPECT_GT(failed, 0);
+  EXPECT_LT(failed, 100);
 }
 
 TEST_F(SimulatorTest, StreamResetAfterEvents) {
