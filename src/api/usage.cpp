@@ -18,6 +18,7 @@ Usage usageFromObject(const nlohmann::json& usage) {
   result.completion_tokens = integerAt(usage, "completion_tokens");
   if (const auto details = usage.find("prompt_tokens_details"); details != usage.end() && details->is_object()) {
     result.cached_prompt_tokens = integerAt(*details, "cached_tokens");
+    result.cache_write_tokens = integerAt(*details, "cache_write_tokens");
   }
   if (const auto details = usage.find("completion_tokens_details"); details != usage.end() && details->is_object()) {
     result.reasoning_tokens = integerAt(*details, "reasoning_tokens");
@@ -47,7 +48,10 @@ ResponseBodyInfo inspectResponseBody(std::string_view body) {
   result.prompt_tokens = count(usage, "prompt_tokens");
   result.completion_tokens = count(usage, "completion_tokens");
   simdjson::dom::object details;
-  if (!usage["prompt_tokens_details"].get_object().get(details)) result.cached_prompt_tokens = count(details, "cached_tokens");
+  if (!usage["prompt_tokens_details"].get_object().get(details)) {
+    result.cached_prompt_tokens = count(details, "cached_tokens");
+    result.cache_write_tokens = count(details, "cache_write_tokens");
+  }
   if (!usage["completion_tokens_details"].get_object().get(details)) {
     result.reasoning_tokens = count(details, "reasoning_tokens");
   }

@@ -3,6 +3,7 @@
 #include "app/accounting_stage.hpp"
 #include "app/execution_shape.hpp"
 #include "app/request_id.hpp"
+#include "app/token_count.hpp"
 
 #include <pointsman/admin/admin_handler.hpp>
 #include <pointsman/api/anthropic/messages_error_writer.hpp>
@@ -10,7 +11,7 @@
 #include <pointsman/api/models_list.hpp>
 #include <pointsman/api/request_view.hpp>
 #include <pointsman/http/gzip.hpp>
-#include <pointsman/analyze/analyzers.hpp>
+#include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/route/route_resolver.hpp>
 
 #include <nlohmann/json.hpp>
@@ -113,10 +114,7 @@ analyze::Features featuresFor(const config::Config& config, api::Endpoint endpoi
   const auto route = config.routes.find(model);
   const bool has_policy = route != config.routes.end() && (route->second.otherwise || !route->second.rules.empty());
   if (endpoint != api::Endpoint::ChatCompletions || !has_policy) return {};
-  // TODO: load the task classifier and the person-name gazetteer from the config; without
-  // them every task reads as chat and person names are not detected.
-  static const analyze::Analyzers kAnalyzersWithoutModels{};
-  return analyze::analyzeRequest(body, kAnalyzersWithoutModels).value_or(analyze::Features{});
+  return analyze::analyzeForRoute(config, model, body);
 }
 
 /// Feeds one policy-routed request to drift monitoring. Route and deployment names come from
@@ -144,7 +142,7 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
   const auto path = target.substr(0, target.find('?'));
   // The Anthropic front door gets every error in the Anthropic shape.
   api::anthropic::MessagesErrorWriter messages_writer(writer);
-  const bool front_door = path == "/v1/messages";
+  const bool front_door = path == "/v1/messages" || path == "/v1/messages/count_tokens";
   http::ResponseWriter& client_writer = front_door ? static_cast<http::ResponseWriter&>(messages_writer) : writer;
   RequestScope scope{request, client_writer, context_.config_store.current(), {}, {}, {}, {}, {}, {}};
   scope.request_id = requestIdFor(headerValue(request.message, "x-request-id"));
@@ -223,9 +221,10 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
 
 asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view path_after_v1) {
   auto& message = scope.request.message;
-  const bool front_door = path_after_v1 == "/messages";
+  const bool counting = path_after_v1 == "/messages/count_tokens";
+  const bool front_door = path_after_v1 == "/messages" || counting;
   const auto endpoint = front_door ? api::Endpoint::ChatCompletions : api::endpointForPath(path_after_v1);
-  scope.record.endpoint = std::string(api::endpointName(endpoint));
+  scope.record.endpoint = counting ? "count_tokens" : std::string(api::endpointName(endpoint));
 
   if (auto error = authenticate(*context_.accounting, *scope.config, message, scope.accounting)) {
     co_return co_await sendError(scope, *error);
@@ -236,11 +235,13 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   // The Anthropic front door routes and validates the OpenAI chat request it translates to.
   std::string chat_body;
   if (front_door) {
-    auto translated = api::anthropic::toChatRequest(message.body());
+    auto translated = counting ? chatRequestForCounting(message.body()) : api::anthropic::toChatRequest(message.body());
     if (auto* error = std::get_if<api::ApiError>(&translated)) co_return co_await sendError(scope, *error);
     chat_body = std::move(std::get<std::string>(translated));
   }
-  const std::string& body = front_door ? chat_body : message.body();
+  // Admission may rewrite the body it reads (to ask for stream usage), so on the front door it
+  // reads and rewrites the chat request, never the Anthropic body that may pass through.
+  std::string& body = front_door ? chat_body : message.body();
   auto parsed = api::parseRequest(endpoint, body);
   if (auto* error = std::get_if<api::ApiError>(&parsed)) co_return co_await sendError(scope, *error);
   const auto& view = std::get<api::RequestView>(parsed);
@@ -258,6 +259,12 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   scope.record.decision = plan.decision;
   if (!plan.trace.decided_by.empty()) scope.record.decision_trace = plan.trace.toJson().dump();
   if (context_.drift && !plan.trace.decided_by.empty()) observeDrift(*context_.drift, features, plan);
+  if (counting && !keepAnthropicCandidates(plan)) {
+    scope.record.status = 200;
+    auto headers = scope.base_headers;
+    headers.emplace_back("x-pointsman-route", plan.requested_model);
+    co_return co_await sendEstimatedCount(scope.writer, std::move(headers), body);
+  }
 
   const bool stream = api::endpointStreams(endpoint) && view.stream;
   scope.record.stream = stream;
@@ -270,7 +277,7 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   if (front_door) {
     execution.client_format = api::WireFormat::Anthropic;
     execution.messages_body = &message.body();
-    execution.messages_path = "/v1/messages";
+    execution.messages_path = counting ? "/v1/messages/count_tokens" : "/v1/messages";
   }
   execution.client_request = &message;
   execution.request_id = scope.request_id;
@@ -284,15 +291,22 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   if (const auto route = scope.config->routes.find(plan.route); route != scope.config->routes.end()) {
     execution.balance = balanceStrategyFor(route->second.balance);
     execution.weights = &route->second.weights;
-    applyExecutionShape(*scope.config, route->second, *breakers, execution);
+    applyExecutionShape(*scope.config, route->second, *breakers, plan.on_premises_only, execution);
   }
-  // TODO: charge the analyzers' token estimate to tpm limits instead of this byte count.
-  execution.estimated_prompt_tokens = message.body().size() / 4;
+  applyCascade(*scope.config, plan, features, body, execution);
+  // Routes that need no analysis have no estimate; a byte count is close enough to spread load.
+  execution.estimated_prompt_tokens = features.estimated_prompt_tokens > 0
+                                          ? static_cast<std::uint64_t>(features.estimated_prompt_tokens)
+                                          : std::max<std::uint64_t>(1, body.size() / 4);
   execution.deadline = deadlineFor(*scope.config, plan.route, message, scope.request.received_at);
   execution.stream_keepalive = scope.config->server.stream_keepalive;
-  auto admission_error = co_await admit(*context_.accounting, scope.config, plan, message.body(), scope.accounting,
-                                        scope.base_headers, execution);
-  if (admission_error) co_return co_await sendError(scope, *admission_error);
+  // NOTE: count_tokens requests skip admission and settlement, because providers do not bill
+  // them, so the request and token rate limits do not count them either.
+  if (!counting) {
+    auto admission_error = co_await admit(*context_.accounting, scope.config, plan, body, scope.accounting,
+                                          scope.base_headers, execution);
+    if (admission_error) co_return co_await sendError(scope, *admission_error);
+  }
   execution.response_headers = scope.base_headers;
   execution.response_headers.emplace_back("x-pointsman-route", plan.requested_model);
   execution.response_headers.emplace_back("x-pointsman-decision", plan.decision);
@@ -300,8 +314,8 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   scope.outcome = co_await executor_.execute(execution, scope.writer);
   scope.record.status = scope.outcome.status;
   scope.record.deployment = scope.outcome.deployment;
-  co_await settle(*context_.accounting, *scope.config, scope.accounting, scope.outcome, scope.record);
-  if (!scope.outcome.fan_out_trace.empty()) scope.record.decision += " fan_out: " + scope.outcome.fan_out_trace;
+  if (!counting) co_await settle(*context_.accounting, *scope.config, scope.accounting, scope.outcome, scope.record);
+  if (!scope.outcome.strategy_trace.empty()) scope.record.decision += " steps: " + scope.outcome.strategy_trace;
 }
 
 asio::awaitable<void> ApiHandler::listModels(RequestScope& scope, std::string_view model_id) {

@@ -5,6 +5,8 @@
 #include "app/worker.hpp"
 
 #include <pointsman/admin/admin_handler.hpp>
+#include <pointsman/analyze/drift_reference.hpp>
+#include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/config/config_store.hpp>
 #include <pointsman/config/loader.hpp>
 #include <pointsman/http/url.hpp>
@@ -31,6 +33,7 @@ namespace {
 
 config::LoadResult loadWithOverrides(const ServeOptions& options) {
   auto result = config::loadConfigFile(options.config_path);
+  analyze::loadRouteAnalyzers(result);
   if (!result.ok() || (options.listen.empty() && options.admin_listen.empty())) return result;
 
   auto adjusted = std::make_shared<config::Config>(*result.config);
@@ -106,8 +109,9 @@ class Gateway {
         admin_handler_(store_, registry_, state_) {
     accounting_ = makeAccountingState(*initial, registry_);
     context_.accounting = accounting_.get();
-    context_.drift = std::make_shared<telemetry::DriftMonitor>(registry_, telemetry::defaultDriftFeatures(),
-                                                              telemetry::DriftOptions{});
+    // Drift settings are read at start only: a reload keeps the running monitor and its windows.
+    context_.drift = std::make_shared<telemetry::DriftMonitor>(registry_, analyze::driftFeaturesFor(*initial),
+                                                              analyze::driftOptionsFor(*initial));
   }
 
   int run() {
@@ -303,7 +307,8 @@ int runGateway(const ServeOptions& options) {
 }
 
 int checkConfig(const std::string& path) {
-  const auto result = config::loadConfigFile(path);
+  auto result = config::loadConfigFile(path);
+  analyze::loadRouteAnalyzers(result);
   for (const auto& warning : result.warnings) std::cout << "warning: " << warning << "\n";
   if (!result.ok()) {
     for (const auto& error : result.errors) std::cout << error.toString() << "\n";

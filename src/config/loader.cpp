@@ -11,9 +11,9 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kTopLevelKeys = {
+constexpr std::array<std::string_view, 13> kTopLevelKeys = {
     "server",     "admin",     "auth",       "providers", "models", "routes",
-    "resilience", "telemetry", "accounting", "tiers",     "teams",  "keys"};
+    "resilience", "telemetry", "accounting", "tiers",     "teams",  "keys", "analyzers"};
 
 std::string locationLabel(const std::string& sourcePath) {
   return sourcePath.empty() ? "" : " in " + sourcePath;
@@ -63,6 +63,7 @@ void parseSections(const YAML::Node& root, LoadContext& context, Config& config)
   parseTiers(reader.child("tiers"), context, config.tiers);
   parseTeams(reader.child("teams"), context, config.teams);
   parseKeys(reader.child("keys"), context, config.keys);
+  parseAnalyzers(reader.child("analyzers"), context, config.source_path, config.analyzers);
   // Listing keys is a request to check them, so `auth:` may be left out then.
   if (!reader.has("auth") && !config.keys.empty()) {
     config.auth = AuthMode::Keys;

@@ -15,6 +15,9 @@ void parseServer(const YAML::Node& node, LoadContext& context, ServerConfig& ser
 void parseAdmin(const YAML::Node& node, LoadContext& context, AdminConfig& admin);
 void parseAuth(const YAML::Node& node, LoadContext& context, AuthMode& auth);
 void parseTelemetry(const YAML::Node& node, LoadContext& context, TelemetryConfig& telemetry);
+/// `analyzers:`; relative model paths are resolved against the folder of `source_path`.
+void parseAnalyzers(const YAML::Node& node, LoadContext& context, const std::string& source_path,
+                    AnalyzersConfig& analyzers);
 
 /// Also disables, with a warning, each provider whose configured key resolved to empty.
 void parseProviders(const YAML::Node& node, LoadContext& context,

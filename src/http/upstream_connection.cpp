@@ -79,6 +79,9 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
     ErrorCode& error) {
   auto executor = co_await asio::this_coro::executor;
   const Url& url = endpoint.url;
+  // TODO: outbound proxies (HTTPS_PROXY/NO_PROXY or a provider's `proxy:`, with CONNECT for TLS
+  // upstreams) and per-provider client certificates (mTLS) are not built, so every connection
+  // goes straight to the upstream and presents no client certificate.
 
   auto addresses = co_await resolveWithDeadline(url, deadline, error);
   if (error) {

@@ -122,4 +122,24 @@ bool isContentFiltered(const UpstreamError& error) {
   return code == "content_filter" || code == "content_policy_violation";
 }
 
+std::optional<UpstreamError> filteredAnswerError(std::string_view answer_body) {
+  const auto body = nlohmann::json::parse(answer_body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) return std::nullopt;
+  bool filtered = body.value("stop_reason", nlohmann::json()) == "refusal";
+  const auto choices = body.find("choices");
+  if (choices != body.end() && choices->is_array()) {
+    for (const auto& choice : *choices) {
+      if (choice.is_object() && choice.value("finish_reason", nlohmann::json()) == "content_filter") filtered = true;
+    }
+  }
+  if (!filtered) return std::nullopt;
+
+  auto error = httpStatusError(400,
+                               R"({"error":{"message":"The deployment's content filter stopped the completion.",)"
+                               R"("type":"invalid_request_error","param":null,"code":"content_filter"}})",
+                               "application/json");
+  error.detail = "the content filter stopped the completion";
+  return error;
+}
+
 }  // namespace pointsman::upstream

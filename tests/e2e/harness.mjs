@@ -170,6 +170,8 @@ export async function startStack() {
     const env = {
       ...process.env,
       POINTSMAN_SIM_URL: `http://${simAddress}/v1`,
+      // The Anthropic provider type appends /v1/messages itself.
+      POINTSMAN_SIM_ROOT: `http://${simAddress}`,
       POINTSMAN_DEAD_URL: `http://127.0.0.1:${await findClosedPort()}/v1`,
     };
     canaryKeys.forEach((key, index) => {
@@ -190,7 +192,9 @@ export async function startStack() {
     const adminURL = `http://${ready.admin}`;
     await waitFor('GET /readyz to return 200', gateway, () => isReady(`http://${ready.public}/readyz`));
 
-    return { baseURL, adminURL, simURL: env.POINTSMAN_SIM_URL, canaryKeys, stop };
+    return {
+      baseURL, adminURL, simURL: env.POINTSMAN_SIM_URL, simRoot: env.POINTSMAN_SIM_ROOT, canaryKeys, stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -56,12 +56,17 @@ ConfigBuilder& ConfigBuilder::rawBlock(std::string yaml) {
   return *this;
 }
 
+ConfigBuilder& ConfigBuilder::auth(std::string mode) {
+  auth_ = std::move(mode);
+  return *this;
+}
+
 std::string ConfigBuilder::yaml() const {
   std::vector<std::string> server{"listen: \"127.0.0.1:0\"", "admin_listen: \"127.0.0.1:0\""};
   server.insert(server.end(), serverFields_.begin(), serverFields_.end());
 
   std::string out = "server: { " + joinFields(server) + " }\n";
-  out += "auth: none\n";
+  out += "auth: " + auth_ + "\n";
   out += "providers:\n";
   for (const auto& [name, entry] : providers_) out += "  " + name + ": { " + entry + " }\n";
   out += "models:\n";

@@ -23,6 +23,8 @@ class ConfigBuilder {
   ConfigBuilder& telemetryField(std::string field);
   /// Adds a top-level YAML block verbatim.
   ConfigBuilder& rawBlock(std::string yaml);
+  /// Sets `auth:`; the default is `none`.
+  ConfigBuilder& auth(std::string mode);
 
   [[nodiscard]] std::string yaml() const;
 
@@ -33,6 +35,7 @@ class ConfigBuilder {
   std::vector<std::pair<std::string, std::string>> routes_;
   std::vector<std::string> telemetryFields_;
   std::vector<std::string> rawBlocks_;
+  std::string auth_ = "none";
 };
 
 }  // namespace pointsman::test

@@ -13,6 +13,9 @@ struct Usage {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   std::int64_t cached_prompt_tokens = 0;
+  /// `prompt_tokens_details.cache_write_tokens`: prompt tokens written to the provider's prompt
+  /// cache (Anthropic's `cache_creation_input_tokens`, which the translation reports there).
+  std::int64_t cache_write_tokens = 0;
   std::int64_t reasoning_tokens = 0;
 };
 

@@ -5,16 +5,22 @@
 // milliseconds, sizes bytes and prices USD per million tokens unless a field says otherwise.
 
 #include <pointsman/config/accounting_config.hpp>
+#include <pointsman/config/analyzers_config.hpp>
 #include <pointsman/config/route_policy.hpp>
 #include <pointsman/config/secret.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+namespace pointsman::analyze {
+class RouteAnalyzers;
+}  // namespace pointsman::analyze
 
 namespace pointsman::config {
 
@@ -336,6 +342,11 @@ struct Config {
   std::map<std::string, TierConfig> tiers;
   std::map<std::string, TeamConfig> teams;
   std::vector<KeyConfig> keys;
+  AnalyzersConfig analyzers;
+  /// The models that `analyzers:` names, loaded once for this snapshot by
+  /// analyze::loadRouteAnalyzers. Null when the config was built in code or not yet loaded, and
+  /// then requests are analyzed without models.
+  std::shared_ptr<const analyze::RouteAnalyzers> loaded_analyzers;
   /// Path the config was read from; empty when built in code.
   std::string source_path;
 };

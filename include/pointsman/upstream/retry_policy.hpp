@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <pointsman/upstream/upstream_error.hpp>
 
 namespace pointsman::upstream {
@@ -71,5 +72,11 @@ bool isContextLengthExceeded(const UpstreamError& error);
 /// True for an HTTP 400 whose JSON body carries the code `content_filter` or
 /// `content_policy_violation`.
 bool isContentFiltered(const UpstreamError& error);
+
+/// Returns a 400 `content_filter` error for a successful response that a content filter stopped: a
+/// chat completion with a choice whose `finish_reason` is `content_filter` (Azure OpenAI), or an
+/// Anthropic message with `stop_reason: refusal`. The executor fails such a response over when the
+/// route sets `failover_on_content_filter`. Returns nothing for any other body.
+std::optional<UpstreamError> filteredAnswerError(std::string_view answer_body);
 
 }  // namespace pointsman::upstream

@@ -149,5 +149,21 @@ TEST(Usage, TextReadsUsageAfterLargeDocument) {
   EXPECT_FALSE(inspectResponseBody(R"({"choices":[]})").usage.has_value());
 }
 
+TEST(Usage, CacheWriteTokensReadByBothReaders) {
+  // The shape the Anthropic translation writes: cache reads and writes in prompt_tokens_details.
+  const std::string body = R"({"usage":{"prompt_tokens":50,"completion_tokens":4,
+    "prompt_tokens_details":{"cached_tokens":10,"cache_write_tokens":30}}})";
+
+  const auto from_text = inspectResponseBody(body).usage;
+  const auto from_document = usageFromResponse(nlohmann::json::parse(body));
+
+  ASSERT_TRUE(from_text.has_value());
+  ASSERT_TRUE(from_document.has_value());
+  EXPECT_EQ(from_text->cache_write_tokens, 30);
+  EXPECT_EQ(from_document->cache_write_tokens, 30);
+  EXPECT_EQ(from_text->cached_prompt_tokens, 10);
+  EXPECT_EQ(inspectResponseBody(R"({"usage":{"prompt_tokens":5}})").usage->cache_write_tokens, 0);
+}
+
 }  // namespace
 }  // namespace pointsman::api

@@ -40,7 +40,8 @@ TEST(ConfigErrors, ToStringJoinsPathAndMessage) {
 TEST(ConfigErrors, UnknownTopLevelKeyListsAllowedKeys) {
   EXPECT_THAT(loadErrorsWith("kees: []\n"),
               ElementsAre("kees: unknown key; allowed keys: server, admin, auth, providers, "
-                          "models, routes, resilience, telemetry, accounting, tiers, teams, keys"));
+                          "models, routes, resilience, telemetry, accounting, tiers, teams, keys, "
+                          "analyzers"));
 }
 
 TEST(ConfigErrors, UnknownNestedKeyListsAllowedKeys) {

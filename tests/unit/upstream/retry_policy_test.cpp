@@ -280,5 +280,26 @@ TEST(RetryPolicy, ErrorCodeDetection) {
   EXPECT_FALSE(isContentFiltered(status(400, kContextLengthBody)));
 }
 
+TEST(RetryPolicy, FilteredAnswerFailsOverOnlyWithTheFlag) {
+  const auto filtered = filteredAnswerError(
+      R"({"object":"chat.completion","choices":[{"index":0,"message":{"content":"Par"},"finish_reason":"content_filter"}]})");
+  ASSERT_TRUE(filtered.has_value());
+  EXPECT_TRUE(isContentFiltered(*filtered));
+
+  RetryPolicy policy;
+  const auto outcome = outcomeOf(*filtered);
+  EXPECT_EQ(classify(policy, outcome), RetryVerdict::NotRetryable);
+  policy.failover_on_content_filter = true;
+  EXPECT_EQ(classify(policy, outcome), RetryVerdict::FailOver);
+}
+
+TEST(RetryPolicy, FilteredAnswerDetection) {
+  EXPECT_TRUE(filteredAnswerError(R"({"type":"message","stop_reason":"refusal","content":[]})").has_value());
+  EXPECT_FALSE(filteredAnswerError(R"({"choices":[{"finish_reason":"stop"}]})").has_value());
+  EXPECT_FALSE(filteredAnswerError(R"({"type":"message","stop_reason":"end_turn"})").has_value());
+  EXPECT_FALSE(filteredAnswerError(R"({"choices":"content_filter"})").has_value());
+  EXPECT_FALSE(filteredAnswerError("not json").has_value());
+}
+
 }  // namespace
 }  // namespace pointsman::upstream
