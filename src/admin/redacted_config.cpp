@@ -35,6 +35,8 @@ json providerJson(const config::ProviderConfig& provider) {
           {"forward_headers", provider.forward_headers},
           {"tags", provider.tags},
           {"ca_file", provider.ca_file},
+          {"client_cert_file", provider.client_cert_file},
+          {"proxy", telemetry::redactUrl(provider.proxy)},
           {"timeouts",
            {{"connect_ms", timeouts.connect.count()},
             {"response_headers_ms", timeouts.response_headers.count()},

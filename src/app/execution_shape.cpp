@@ -50,7 +50,7 @@ void applyCascade(const config::Config& config, const route::Plan& plan, const a
   route::AcceptanceContext context;
   context.json_mode = features.json_mode;
   if (plan.cascade_checks->min_score) {
-    // The scorer reads the question beside the answer; only a route that scores needs it.
+    // The scorer reads the question beside the answer, and only a route that scores needs it.
     const auto request = nlohmann::json::parse(body, nullptr, false);
     if (request.is_object() && request.contains("messages") && request["messages"].is_array()) {
       for (const auto& message : request["messages"]) {
@@ -59,7 +59,7 @@ void applyCascade(const config::Config& config, const route::Plan& plan, const a
         }
       }
     }
-    // TODO: load models/answer-scorer.json with the analyzers; until then min_score rejects every answer.
+    // TODO: load models/answer-scorer.json with the analyzers. Until then min_score rejects every answer.
   }
   if (const auto& verifier = plan.cascade_checks->verifier) {
     execution.cascade_verifier = verifierCandidate(config, plan, verifier->deployment);

@@ -14,10 +14,11 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kProviderKeys = {
-    "type",     "base_url", "api_key",  "api_key_file",         "headers",            "forward_headers",
-    "tags",     "ca_file",  "timeouts", "max_idle_connections", "max_response_bytes", "api_keys",
-    "health_check", "api_version", "auth"};
+constexpr std::array<std::string_view, 18> kProviderKeys = {
+    "type",         "base_url",    "api_key",          "api_key_file",         "headers",
+    "forward_headers", "tags",     "ca_file",          "timeouts",             "max_idle_connections",
+    "max_response_bytes", "api_keys", "health_check",  "api_version",          "auth",
+    "client_cert_file", "client_key_file", "proxy"};
 constexpr std::array<std::string_view, 2> kPoolKeyEntryKeys = {"key", "weight"};
 constexpr std::array<std::string_view, 5> kTimeoutKeys = {
     "connect_ms", "response_headers_ms", "first_token_ms", "idle_ms", "total_ms"};
@@ -262,6 +263,27 @@ void readCaFile(const MapReader& reader, std::string& out) {
   }
 }
 
+void readClientCertificate(const MapReader& reader, ProviderConfig& provider) {
+  for (const auto* key : {"client_cert_file", "client_key_file"}) {
+    std::string& out = std::string_view(key) == "client_cert_file" ? provider.client_cert_file : provider.client_key_file;
+    if (!reader.read(key, out)) continue;
+    if (const std::string problem = checkReadableFile(out); !problem.empty()) reader.context().error(reader.pathOf(key), problem);
+  }
+  if (provider.client_cert_file.empty() != provider.client_key_file.empty()) {
+    reader.context().error(reader.pathOf(provider.client_cert_file.empty() ? "client_cert_file" : "client_key_file"),
+                           "missing; a client certificate needs both client_cert_file and client_key_file");
+  }
+}
+
+void readProxy(const MapReader& reader, std::string& out) {
+  if (!reader.read("proxy", out) || out.empty() || out == "none") return;
+  // A proxy with credentials is not supported, so the address is not secret and can be quoted.
+  if (!out.starts_with("http://") || !checkBaseUrl(out).empty() || out.find('@') != std::string::npos) {
+    reader.context().error(reader.pathOf("proxy"),
+                           "expected an http://host:port proxy address or none, got \"" + out + "\"");
+  }
+}
+
 // Reads `api_version` and `auth`, which only `anthropic` and `azure_openai` providers use.
 void readApiVersionAndAuth(const MapReader& reader, ProviderConfig& provider) {
   if (provider.type == ProviderType::OpenAi && reader.has("api_version")) {
@@ -303,6 +325,8 @@ void parseProvider(const std::string& name, const YAML::Node& node, const std::s
   readForwardHeaders(reader, provider.forward_headers);
   reader.read("tags", provider.tags);
   readCaFile(reader, provider.ca_file);
+  readClientCertificate(reader, provider);
+  readProxy(reader, provider.proxy);
   readTimeouts(reader, provider.timeouts);
   reader.read("max_idle_connections", provider.max_idle_connections, Bound::NonNegative);
   reader.read("max_response_bytes", provider.max_response_bytes, Bound::Positive);

@@ -1,12 +1,16 @@
 #include <pointsman/http/upstream_connection.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
 
@@ -31,6 +35,35 @@ void expireAt(beast::tcp_stream& stream, Clock::time_point deadline) {
   } else {
     stream.expires_at(deadline);
   }
+}
+
+/// Asks the proxy for a tunnel to `target` and reads its answer; anything but a 2xx fails.
+asio::awaitable<ErrorCode> openTunnel(beast::tcp_stream& stream, const Url& target) {
+  const auto authority = target.hostHeader();
+  const std::string request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
+  auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(request), kUseTuple);
+  if (write_error) co_return write_error;
+
+  // The proxy sends nothing after its answer until the tunnel carries data, so reading up to the
+  // blank line leaves no upstream bytes behind.
+  std::string answer;
+  auto [read_error, read] =
+      co_await asio::async_read_until(stream, asio::dynamic_buffer(answer, kMaxResponseHeaderBytes), "\r\n\r\n", kUseTuple);
+  if (read_error) co_return read_error;
+  const bool accepted = answer.size() > 12 && answer.starts_with("HTTP/1.") && answer[9] == '2';
+  if (!accepted) {
+    spdlog::warn("proxy refused the tunnel to {}: {}", authority, answer.substr(0, answer.find('\r')));
+    co_return ErrorCode(asio::error::connection_refused);
+  }
+  co_return ErrorCode{};
+}
+
+void loadClientCertificate(asio::ssl::context& context, const std::string& cert_file, const std::string& key_file) {
+  ErrorCode error;
+  context.use_certificate_chain_file(cert_file, error);
+  if (!error) context.use_private_key_file(key_file, asio::ssl::context::pem, error);
+  // Config validation checked that both files exist; a bad PEM makes the handshake fail instead.
+  if (error) spdlog::error("upstream TLS: cannot load client certificate {}: {}", cert_file, error.message());
 }
 
 bool isIpLiteral(const std::string& host) {
@@ -67,8 +100,11 @@ asio::awaitable<tcp::resolver::results_type> resolveWithDeadline(
 }  // namespace
 
 std::string UpstreamEndpoint::poolKey() const {
-  return std::string(url.tls ? "https://" : "http://") + url.host + ":" + std::to_string(url.port) +
-         "|" + ca_file;
+  std::string key = std::string(url.tls ? "https://" : "http://") + url.host + ":" + std::to_string(url.port) +
+                    "|" + ca_file;
+  if (!client_cert_file.empty()) key += "|cert=" + client_cert_file;
+  if (proxy) key += "|proxy=" + proxy->hostHeader();
+  return key;
 }
 
 UpstreamConnection::UpstreamConnection(MaybeTlsStream stream, std::string pool_key)
@@ -79,11 +115,11 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
     ErrorCode& error) {
   auto executor = co_await asio::this_coro::executor;
   const Url& url = endpoint.url;
-  // TODO: outbound proxies (HTTPS_PROXY/NO_PROXY or a provider's `proxy:`, with CONNECT for TLS
-  // upstreams) and per-provider client certificates (mTLS) are not built, so every connection
-  // goes straight to the upstream and presents no client certificate.
+  // Through a proxy, the TCP connection goes to the proxy and a CONNECT tunnel reaches the
+  // upstream; TLS then runs end to end inside the tunnel.
+  const Url& dialed = endpoint.proxy ? *endpoint.proxy : url;
 
-  auto addresses = co_await resolveWithDeadline(url, deadline, error);
+  auto addresses = co_await resolveWithDeadline(dialed, deadline, error);
   if (error) {
     failure = error == beast::error::timeout ? ConnectFailure::Timeout : ConnectFailure::Resolve;
     co_return nullptr;
@@ -98,13 +134,21 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
     co_return nullptr;
   }
   tcp_stream.socket().set_option(tcp::no_delay(true), error);
+  if (endpoint.proxy) {
+    error = co_await openTunnel(tcp_stream, url);
+    if (error) {
+      failure = error == beast::error::timeout ? ConnectFailure::Timeout : ConnectFailure::Connect;
+      co_return nullptr;
+    }
+  }
 
   if (!url.tls) {
     co_return std::make_unique<UpstreamConnection>(MaybeTlsStream(std::move(tcp_stream)),
                                                    endpoint.poolKey());
   }
 
-  MaybeTlsStream stream(std::move(tcp_stream), upstreamTlsContext(endpoint.ca_file));
+  MaybeTlsStream stream(std::move(tcp_stream),
+                        upstreamTlsContext(endpoint.ca_file, endpoint.client_cert_file, endpoint.client_key_file));
   if (!isIpLiteral(url.host)) SSL_set_tlsext_host_name(stream.tls().native_handle(), url.host.c_str());
   stream.tls().set_verify_callback(asio::ssl::host_name_verification(url.host));
   auto [handshake_error] =
@@ -191,12 +235,13 @@ void UpstreamConnection::close() {
   stream_.tcp().socket().close(ignored);
 }
 
-asio::ssl::context& upstreamTlsContext(const std::string& ca_file) {
+asio::ssl::context& upstreamTlsContext(const std::string& ca_file, const std::string& client_cert_file,
+                                       const std::string& client_key_file) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<asio::ssl::context>> contexts;
 
   std::lock_guard lock(mutex);
-  auto& context = contexts[ca_file];
+  auto& context = contexts[ca_file + "|" + client_cert_file + "|" + client_key_file];
   if (!context) {
     context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
     context->set_verify_mode(asio::ssl::verify_peer);
@@ -210,6 +255,7 @@ asio::ssl::context& upstreamTlsContext(const std::string& ca_file) {
     // handshake fails with a verification error that names the cause; config validation has
     // already checked that the file exists.
     if (error) spdlog::error("upstream TLS: cannot load CA file {}: {}", ca_file, error.message());
+    if (!client_cert_file.empty()) loadClientCertificate(*context, client_cert_file, client_key_file);
   }
   return *context;
 }

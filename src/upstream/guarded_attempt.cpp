@@ -111,7 +111,7 @@ asio::awaitable<void> PlanExecutor::runRacer(const ExecutionRequest& request, ht
 
 asio::awaitable<void> PlanExecutor::answerLimitsReached(const ExecutionRequest& request, http::ResponseWriter& writer,
                                                         ExecutionOutcome& outcome, const LimitRefusals& refusals) {
-  // A rate limit frees up at a known time, so it is a 429 with that wait; a full queue is a 503.
+  // A rate limit frees up at a known time, so it is a 429 with that wait. A full queue is a 503.
   api::ApiError error;
   if (refusals.shortest_rate_wait) {
     const auto wait = std::chrono::ceil<std::chrono::seconds>(*refusals.shortest_rate_wait);

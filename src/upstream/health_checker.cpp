@@ -63,7 +63,7 @@ asio::awaitable<void> HealthChecker::loop() {
       if (provider.health_check.interval.count() == 0 || !provider.enabled) continue;
       auto& due = next_check_[name];
       if (due <= now) {
-        // One check at a time keeps this loop simple; each is bounded by its timeout.
+        // One check at a time keeps this loop simple, and each is bounded by its timeout.
         const bool healthy = co_await checkOnce(provider);
         report(*config, provider, healthy);
         due = std::chrono::steady_clock::now() + provider.health_check.interval;
@@ -80,7 +80,7 @@ asio::awaitable<bool> HealthChecker::checkOnce(const config::ProviderConfig& pro
   const auto url = http::parseUrl(provider.base_url);
   if (!url) co_return false;
   CancelState cancel;
-  UpstreamCall call(pool_, provider, http::UpstreamEndpoint{*url, provider.ca_file}, cancel);
+  UpstreamCall call(pool_, provider, http::endpointFor(provider, *url), cancel);
   auto message = checkRequest(provider, *url);
   const auto deadline = std::chrono::steady_clock::now() + provider.health_check.timeout;
 

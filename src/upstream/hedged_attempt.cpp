@@ -1,5 +1,5 @@
 // Hedged requests: when the first attempt has not answered after a delay, a second attempt
-// starts at the next deployment; the first to write to the client wins and the other is
+// starts at the next deployment. The first to write to the client wins and the other is
 // cancelled. The route's hedge budget bounds the extra upstream calls.
 
 #include <pointsman/upstream/plan_executor.hpp>
@@ -105,7 +105,7 @@ asio::awaitable<PlanExecutor::HedgeRound> PlanExecutor::runHedged(const Executio
     }
     mergeHedgeOutcome(outcome, std::move(hedge_outcome), seeded_attempts, round.secondary_won);
   }
-  // The race cancelled the loser; that is the hedge working, not the client leaving.
+  // The race cancelled the loser, which is the hedge working, not the client leaving.
   if (round.primary && round.secondary_won) round.primary->error.reset();
   co_return round;
 }

@@ -240,7 +240,7 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
   outcome.attempts.push_back({candidate.deployment->name, "", 0});
 
   const auto url = http::parseUrl(candidate.provider->base_url);
-  UpstreamCall call(pool_, *candidate.provider, http::UpstreamEndpoint{*url, candidate.provider->ca_file}, cancel);
+  UpstreamCall call(pool_, *candidate.provider, http::endpointFor(*candidate.provider, *url), cancel);
   auto message = buildUpstreamRequest(request, candidate, *url, key);
   if (auto* error = std::get_if<UpstreamError>(&message)) {
     // The request has no form for this provider: the client's 400, without an upstream call.

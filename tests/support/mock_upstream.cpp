@@ -109,6 +109,10 @@ class MockUpstream::Impl : public std::enable_shared_from_this<MockUpstream::Imp
       sslContext_.emplace(asio::ssl::context::tls_server);
       sslContext_->use_certificate_chain_file(tls->certFile);
       sslContext_->use_private_key_file(tls->keyFile, asio::ssl::context::pem);
+      if (!tls->clientCaFile.empty()) {
+        sslContext_->load_verify_file(tls->clientCaFile);
+        sslContext_->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+      }
     }
     port_ = acceptor_->local_endpoint().port();
     defaultScript_.status(200, {}, defaultCompletion());

@@ -26,6 +26,8 @@ struct ConnectionRecord {
 struct TlsServerFiles {
   std::string certFile;
   std::string keyFile;
+  /// When set, the server requires a client certificate signed by this CA (mTLS).
+  std::string clientCaFile = {};
 };
 
 /// A scripted HTTP/1.1 upstream on 127.0.0.1 with a port chosen by the kernel. It runs its own

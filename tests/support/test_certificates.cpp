@@ -28,6 +28,17 @@ TestCertificates::TestCertificates() {
   run("openssl req " + ecKey + " -keyout server.key -out server.csr -subj '/CN=127.0.0.1'");
   run("openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
       "-days 2 -extfile server.ext");
+
+  // A client certificate from the same CA, for upstreams that require one (mTLS).
+  clientCertFile_ = directory_ + "/client.pem";
+  clientKeyFile_ = directory_ + "/client.key";
+  {
+    std::ofstream extensions(directory_ + "/client.ext");
+    extensions << "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n";
+  }
+  run("openssl req " + ecKey + " -keyout client.key -out client.csr -subj '/CN=pointsman-gateway'");
+  run("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem "
+      "-days 2 -extfile client.ext");
 }
 
 TestCertificates::~TestCertificates() {

@@ -18,6 +18,9 @@ class TestCertificates {
   [[nodiscard]] const std::string& caFile() const { return caFile_; }
   [[nodiscard]] const std::string& certFile() const { return certFile_; }
   [[nodiscard]] const std::string& keyFile() const { return keyFile_; }
+  /// A client certificate and key signed by the same CA.
+  [[nodiscard]] const std::string& clientCertFile() const { return clientCertFile_; }
+  [[nodiscard]] const std::string& clientKeyFile() const { return clientKeyFile_; }
 
  private:
   void run(const std::string& command) const;
@@ -26,6 +29,8 @@ class TestCertificates {
   std::string caFile_;
   std::string certFile_;
   std::string keyFile_;
+  std::string clientCertFile_;
+  std::string clientKeyFile_;
 };
 
 }  // namespace pointsman::test

@@ -136,6 +136,14 @@ struct ProviderConfig {
   std::set<std::string> tags;
   /// `ca_file`: PEM bundle to verify the provider's certificate; empty means the system store.
   std::string ca_file;
+  /// `client_cert_file` and `client_key_file`: the PEM certificate chain and key the gateway
+  /// presents to a provider that requires client certificates (mTLS); both or neither.
+  std::string client_cert_file;
+  std::string client_key_file;
+  /// `proxy`: an `http://host:port` proxy that every connection to this provider tunnels through
+  /// with CONNECT. Empty means the environment's HTTPS_PROXY / HTTP_PROXY, unless NO_PROXY names
+  /// the host; `none` means a direct connection whatever the environment says.
+  std::string proxy;
   /// `timeouts`: per-phase limits for every attempt at this provider.
   UpstreamTimeouts timeouts;
   /// `max_idle_connections`: kept-alive connections to keep per worker. Default 64.

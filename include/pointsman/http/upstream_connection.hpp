@@ -6,6 +6,7 @@
 // anyway.
 
 #include <pointsman/http/maybe_tls_stream.hpp>
+#include <pointsman/config/config.hpp>
 #include <pointsman/http/url.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -29,9 +30,19 @@ using UpstreamRequestMessage = boost::beast::http::request<boost::beast::http::s
 struct UpstreamEndpoint {
   Url url;
   std::string ca_file;  // empty: the system CA store
+  /// The HTTP proxy the connection tunnels through with CONNECT; nothing for a direct connection.
+  std::optional<Url> proxy;
+  /// The client certificate chain and key for mTLS; empty when none is presented.
+  std::string client_cert_file;
+  std::string client_key_file;
 
   [[nodiscard]] std::string poolKey() const;
 };
+
+/// The endpoint of `provider` at `url`: its CA file, client certificate and proxy. The proxy is
+/// the provider's `proxy`, else HTTPS_PROXY (TLS) or HTTP_PROXY (plain) from the environment
+/// unless NO_PROXY names the host (an exact name, a domain suffix such as `.internal`, or `*`).
+UpstreamEndpoint endpointFor(const config::ProviderConfig& provider, const Url& url);
 
 /// The phase an operation failed in, so callers can name the timeout that fired.
 enum class ConnectFailure { None, Resolve, Connect, TlsHandshake, Timeout };
@@ -86,6 +97,7 @@ class UpstreamConnection {
 
 /// TLS client contexts, one per CA file, shared by every worker (an SSL_CTX is safe to use from
 /// several threads once configured).
-boost::asio::ssl::context& upstreamTlsContext(const std::string& ca_file);
+boost::asio::ssl::context& upstreamTlsContext(const std::string& ca_file, const std::string& client_cert_file = {},
+                                              const std::string& client_key_file = {});
 
 }  // namespace pointsman::http

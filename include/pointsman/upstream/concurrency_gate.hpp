@@ -26,7 +26,7 @@ enum class GateEntry {
 };
 
 /// Caps the requests in flight at one deployment, across every worker, with a bounded FIFO of
-/// waiters. Entering and leaving below the limit is one atomic operation and takes no lock; the
+/// waiters. Entering and leaving below the limit is one atomic operation and takes no lock. The
 /// mutex guards only the wait queue, which exists only while the deployment is full. A leaving
 /// request hands its slot straight to the oldest waiter, so a burst cannot overtake the queue.
 class ConcurrencyGate {
@@ -35,7 +35,7 @@ class ConcurrencyGate {
   ConcurrencyGate(const ConcurrencyGate&) = delete;
   ConcurrencyGate& operator=(const ConcurrencyGate&) = delete;
 
-  /// Takes a slot if one is free; never waits.
+  /// Takes a slot if one is free, without waiting.
   bool tryEnter();
 
   /// Takes a slot, waiting in the queue up to `timeout` when the deployment is full. The wait

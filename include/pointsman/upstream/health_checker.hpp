@@ -28,7 +28,7 @@ class HealthChecker {
 
   HealthChecker(ConfigSource config, BreakerSource breakers, telemetry::GatewayMetrics& metrics);
 
-  /// Starts the check loop on `executor`; it runs until the event loop stops.
+  /// Starts the check loop on `executor`, which runs until the event loop stops.
   void start(const boost::asio::any_io_executor& executor);
 
   /// Sends one check to `provider` and reports whether it answered 2xx in time.

@@ -11,7 +11,7 @@ namespace pointsman::upstream {
 
 /// Several attempts racing for one client: hedged requests and fan-out's first success. The
 /// attempt that first writes to the client wins, which is the moment its answer is whole (JSON) or
-/// its first content event has arrived (streams); every other attempt is cancelled at once.
+/// its first content event has arrived (streams). Every other attempt is cancelled at once.
 /// Lives on one worker's thread, like the request.
 class Race {
  public:
@@ -43,7 +43,7 @@ class RaceWriter final : public http::ResponseWriter {
   boost::asio::awaitable<bool> endStream() override;
   [[nodiscard]] bool headersSent() const override;
   [[nodiscard]] bool clientGone() const override;
-  /// The race owns disconnect handling; a racer's own registration is ignored.
+  /// Ignores the racer's registration, because the race owns disconnect handling.
   void setDisconnectHandler(std::function<void()>) override {}
 
  private:
