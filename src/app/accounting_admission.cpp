@@ -38,7 +38,7 @@ Charge chargeFor(const config::Config& config, const std::string& deployment, co
   const config::Price* price = priceOf(config, deployment);
   if (price == nullptr) return charge;
   if (usage) {
-    const auto tokens = accounting::pricedTokens(*usage);
+    const auto tokens = accounting::pricedTokens(*usage, usage->cache_write_tokens);
     charge.cost = accounting::costOf(*price, tokens);
     charge.tokens = usage->prompt_tokens + usage->completion_tokens;
     if (tokens.clamped) {
