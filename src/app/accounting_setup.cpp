@@ -1,6 +1,7 @@
 // Opening the accounting store and loading the keys, at start and on reload.
 
 #include "app/accounting_stage.hpp"
+#include "app/shared_deployment_limits.hpp"
 
 #include <pointsman/accounting/memory_store.hpp>
 #include <pointsman/accounting/redis_store.hpp>
@@ -38,6 +39,7 @@ const char* storeName(config::AccountingStoreKind kind) {
 std::unique_ptr<AccountingState> makeAccountingState(const config::Config& config, telemetry::Registry& registry) {
   auto state = std::make_unique<AccountingState>(nullptr, storeName(config.accounting.store), registry);
   state->store = openStore(config.accounting, state->metrics);
+  if (state->store_name == "redis") state->deployment_limits = std::make_unique<StoreDeploymentLimits>(state->store);
   if (config.auth == config::AuthMode::None) {
     spdlog::warn("auth is none: every caller is anonymous, and no budget or rate limit applies; "
                  "list client keys under `keys:` for anything but local development");

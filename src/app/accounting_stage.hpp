@@ -9,6 +9,7 @@
 #include <pointsman/accounting/key_registry.hpp>
 #include <pointsman/accounting/request_facts.hpp>
 #include <pointsman/accounting/spend_store.hpp>
+#include <pointsman/upstream/shared_rate_limiter.hpp>
 #include <pointsman/api/api_error.hpp>
 #include <pointsman/config/config.hpp>
 #include <pointsman/http/incoming_request.hpp>
@@ -38,6 +39,9 @@ struct AccountingState {
   /// Replaced on reload and after key changes through the admin API; read with std::atomic_load.
   std::shared_ptr<const accounting::KeyRegistry> keys;
   accounting::AccountingMetrics metrics;
+  /// Deployment rpm and tpm limits in the shared store; null unless the store is Redis, because
+  /// only Redis is shared by several replicas.
+  std::unique_ptr<upstream::SharedRateLimiter> deployment_limits;
 
   /// The budget share each key had left after its latest admission, for routing policies that
   /// read it before the next admission. Approximate by design: other replicas' spend shows only

@@ -294,6 +294,7 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
     applyExecutionShape(*scope.config, route->second, *breakers, plan.on_premises_only, execution);
   }
   applyCascade(*scope.config, plan, features, body, execution);
+  if (context_.accounting) execution.shared_limits = context_.accounting->deployment_limits.get();
   // Routes that need no analysis have no estimate; a byte count is close enough to spread load.
   execution.estimated_prompt_tokens = features.estimated_prompt_tokens > 0
                                           ? static_cast<std::uint64_t>(features.estimated_prompt_tokens)

@@ -21,17 +21,23 @@ DeploymentAdmission refusal(AdmissionVerdict verdict, std::chrono::milliseconds 
 
 }  // namespace
 
-asio::awaitable<DeploymentAdmission> admitAtDeployment(DeploymentGuards* guards, std::uint64_t estimated_tokens,
-                                                       bool may_wait, CancelState& cancel) {
+asio::awaitable<DeploymentAdmission> admitAtDeployment(const std::string& deployment, DeploymentGuards* guards,
+                                                       std::uint64_t estimated_tokens, bool may_wait,
+                                                       CancelState& cancel, SharedRateLimiter* shared) {
   if (!guards) co_return DeploymentAdmission{};
 
   const auto now = RateGate::Clock::now();
-  if (guards->requests_per_minute) {
+  const bool rate_limited = guards->requests_per_minute || guards->tokens_per_minute;
+  if (shared && rate_limited) {
+    const auto wait =
+        co_await shared->charge(deployment, guards->limits.rpm, guards->limits.tpm, estimated_tokens);
+    if (wait) co_return refusal(AdmissionVerdict::RateLimited, *wait);
+  } else if (guards->requests_per_minute) {
     if (const auto wait = guards->requests_per_minute->tryCharge(1, now)) {
       co_return refusal(AdmissionVerdict::RateLimited, *wait);
     }
   }
-  if (guards->tokens_per_minute) {
+  if (!shared && guards->tokens_per_minute) {
     if (const auto wait = guards->tokens_per_minute->tryCharge(estimated_tokens, now)) {
       if (guards->requests_per_minute) guards->requests_per_minute->adjust(-1, now);
       co_return refusal(AdmissionVerdict::RateLimited, *wait);
@@ -51,7 +57,9 @@ asio::awaitable<DeploymentAdmission> admitAtDeployment(DeploymentGuards* guards,
     co_return admitted;
   }
 
-  refund(*guards, estimated_tokens);
+  // TODO: a shared store keeps what it charged when the queue then refuses; only local limits
+  // are refunded.
+  if (!shared) refund(*guards, estimated_tokens);
   if (entry == GateEntry::TimedOut) co_return refusal(AdmissionVerdict::QueueTimeout);
   if (entry == GateEntry::Cancelled) co_return refusal(AdmissionVerdict::Cancelled);
   co_return refusal(AdmissionVerdict::QueueFull);

@@ -4,6 +4,7 @@
 // queue. Used by the executor before each attempt.
 
 #include <pointsman/upstream/breaker_set.hpp>
+#include <pointsman/upstream/shared_rate_limiter.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -50,8 +51,10 @@ struct DeploymentAdmission {
 /// Charges the deployment's rate limits and takes a concurrency slot, waiting in its queue when
 /// `may_wait` (a hedge never waits: it exists to save time). `estimated_tokens` is charged to the
 /// tpm limit. A refusal charges nothing.
-boost::asio::awaitable<DeploymentAdmission> admitAtDeployment(DeploymentGuards* guards, std::uint64_t estimated_tokens,
-                                                              bool may_wait, CancelState& cancel);
+/// With `shared`, the rate limits are charged there instead of in this process.
+boost::asio::awaitable<DeploymentAdmission> admitAtDeployment(const std::string& deployment, DeploymentGuards* guards,
+                                                              std::uint64_t estimated_tokens, bool may_wait,
+                                                              CancelState& cancel, SharedRateLimiter* shared);
 
 /// The access-log flag of a refusal: "PL" rate limit, "QF" queue full, "QT" queue timeout.
 std::string_view admissionFlag(AdmissionVerdict verdict);

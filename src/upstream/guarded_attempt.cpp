@@ -81,7 +81,8 @@ asio::awaitable<std::optional<PlanExecutor::AttemptResult>> PlanExecutor::guarde
   }
 
   auto* guards = request.breakers ? request.breakers->guards(name) : nullptr;
-  auto admitted = co_await admitAtDeployment(guards, request.estimated_prompt_tokens, may_wait, cancel);
+  auto admitted = co_await admitAtDeployment(name, guards, request.estimated_prompt_tokens, may_wait, cancel,
+                                             request.shared_limits);
   if (admitted.verdict != AdmissionVerdict::Admitted) {
     if (breaker) breaker->onAbandoned(admission);
     if (admitted.verdict == AdmissionVerdict::Cancelled) co_return std::nullopt;

@@ -105,6 +105,32 @@ class BudgetStores : public GatewayTest {
   std::unique_ptr<SimulatorProcess> simulator_;
 };
 
+TEST_F(BudgetStores, TwoGatewaysOnRedisShareADeploymentRateLimit) {
+  simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "1"});
+  RedisProcess redis;
+  ASSERT_TRUE(redis.waitUntilReady(std::chrono::seconds(5)));
+  ConfigBuilder config;
+  config.serverField("drain_timeout_ms: 3000")
+      .provider("sim", simulator_->baseUrl())
+      .deployment("mini", "sim", kUpstreamModel, "limits: { rpm: 4 }")
+      .route("fast", {"mini"})
+      .rawBlock("accounting: { store: redis, redis: { address: \"127.0.0.1:" + std::to_string(redis.port()) +
+                "\", timeout_ms: 2000 } }\n");
+  GatewayProcess first(config.yaml());
+  GatewayProcess second(config.yaml());
+  const auto unauthenticated = [](std::uint16_t port) {
+    return post(port, "/v1/chat/completions", body(), {}, std::chrono::seconds(30)).status;
+  };
+
+  // The first replica spends the whole minute; the second, which sent nothing yet, is refused.
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(unauthenticated(first.publicPort()), 200) << "request " << i;
+  const auto response = post(second.publicPort(), "/v1/chat/completions", body(), {}, std::chrono::seconds(30));
+
+  EXPECT_EQ(response.status, 429) << response.body;
+  EXPECT_FALSE(response.header("retry-after").empty());
+  EXPECT_NE(response.body.find("requests- or tokens-per-minute limit"), std::string::npos) << response.body;
+}
+
 TEST_F(BudgetStores, TwoGatewaysOnRedisAdmitExactlyWhatFits) {
   // The simulator delays each response by 300 ms, so the 200 requests overlap.
   simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "300"});

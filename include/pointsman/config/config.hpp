@@ -171,7 +171,8 @@ struct Price {
 
 /// `models.<name>` — a deployment: a model at a provider, with its price and limits.
 /// `limits:` on a deployment: what the gateway lets through before the provider would refuse.
-/// Every limit is per gateway process; 0 means no limit.
+/// 0 means no limit. `rpm` and `tpm` are shared by replicas when the accounting store is Redis;
+/// the others are per process.
 struct DeploymentLimits {
   /// `max_concurrent`: requests in flight at this deployment.
   std::size_t max_concurrent = 0;

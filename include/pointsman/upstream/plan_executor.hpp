@@ -13,6 +13,7 @@
 #include <pointsman/upstream/key_pool.hpp>
 #include <pointsman/upstream/load_balancer.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
+#include <pointsman/upstream/shared_rate_limiter.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -73,6 +74,9 @@ struct ExecutionRequest {
   /// [0, 1] that keeps it.
   std::optional<route::Candidate> cascade_verifier;
   double verifier_min_score = 0.5;
+  /// Where deployment rpm and tpm limits are kept when replicas share them; null keeps them in
+  /// this process.
+  SharedRateLimiter* shared_limits = nullptr;
   /// Charged to the deployments' `tpm` limits; a rough count is enough to spread load.
   std::uint64_t estimated_prompt_tokens = 0;
   /// The request's overall deadline: no attempt or backoff runs past it.
