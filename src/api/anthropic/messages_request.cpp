@@ -1,5 +1,7 @@
 #include <pointsman/api/anthropic/messages_request.hpp>
 
+#include <pointsman/api/json_fields.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -9,19 +11,6 @@ namespace {
 
 using nlohmann::json;
 using Failure = std::optional<ApiError>;
-
-std::string stringAt(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-const json& memberAt(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
 
 ApiError invalid(std::string message, std::string param) {
   return ApiError::invalidRequest(std::move(message), std::move(param));

@@ -1,30 +1,13 @@
 #include <pointsman/api/anthropic/messages_response.hpp>
 
+#include <pointsman/api/json_fields.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace pointsman::api::anthropic {
 namespace {
 
 using nlohmann::json;
-
-std::string stringAt(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-std::int64_t integerAt(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  const auto found = object.find(key);
-  return found != object.end() && found->is_number() ? found->get<std::int64_t>() : 0;
-}
-
-const json& memberAt(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
 
 json contentBlocks(const json& message) {
   json blocks = json::array();

@@ -1,5 +1,7 @@
 #include <pointsman/upstream/anthropic/request_translation.hpp>
 
+#include <pointsman/api/json_fields.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -9,6 +11,8 @@ namespace pointsman::upstream::anthropic {
 namespace {
 
 using nlohmann::json;
+using api::memberAt;
+using api::stringAt;
 using Failure = std::optional<api::ApiError>;
 
 api::ApiError invalid(std::string message, std::string param) {
@@ -16,21 +20,6 @@ api::ApiError invalid(std::string message, std::string param) {
 }
 
 json textBlock(const std::string& text) { return {{"type", "text"}, {"text", text}}; }
-
-/// The string at `key`, or "" when `object` is not an object or the value is not a string.
-std::string stringAt(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-/// The value at `key`, or null when absent.
-const json& memberAt(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
 
 /// A `data:<media type>;base64,<data>` URL as a base64 source, anything else as a URL source.
 json imageBlock(const std::string& url) {

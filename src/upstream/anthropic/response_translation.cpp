@@ -1,25 +1,16 @@
 #include <pointsman/upstream/anthropic/response_translation.hpp>
 
+#include <pointsman/api/json_fields.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace pointsman::upstream::anthropic {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t integerAt(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  const auto found = object.find(key);
-  return found != object.end() && found->is_number() ? found->get<std::int64_t>() : 0;
-}
-
-std::string stringAt(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-std::string dumpJson(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+using api::dumpJson;
+using api::integerAt;
+using api::stringAt;
 
 /// The OpenAI error `type` for an Anthropic error type.
 std::string_view openAiType(std::string_view type) {

@@ -2,33 +2,18 @@
 
 #include <pointsman/upstream/anthropic/response_translation.hpp>
 
+#include <pointsman/api/json_fields.hpp>
+
 #include <nlohmann/json.hpp>
 
 namespace pointsman::upstream::anthropic {
 namespace {
 
 using nlohmann::json;
-
-std::string dumpJson(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string stringAt(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-std::int64_t integerAt(const json& object, const char* key) {
-  if (!object.is_object()) return 0;
-  const auto found = object.find(key);
-  return found != object.end() && found->is_number() ? found->get<std::int64_t>() : 0;
-}
-
-const json& memberAt(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  const auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
+using api::dumpJson;
+using api::integerAt;
+using api::memberAt;
+using api::stringAt;
 
 /// Reads the counts an event carries; a count it leaves out keeps its earlier value.
 void updateCount(const json& usage, const char* key, std::int64_t& count) {
