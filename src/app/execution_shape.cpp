@@ -1,5 +1,6 @@
 #include "app/execution_shape.hpp"
 
+#include <pointsman/api/chat_text.hpp>
 #include <pointsman/route/cascade_acceptance.hpp>
 
 #include <nlohmann/json.hpp>
@@ -51,14 +52,7 @@ void applyCascade(const config::Config& config, const route::Plan& plan, const a
   context.json_mode = features.json_mode;
   if (plan.cascade_checks->min_score) {
     // The scorer reads the question beside the answer, and only a route that scores needs it.
-    const auto request = nlohmann::json::parse(body, nullptr, false);
-    if (request.is_object() && request.contains("messages") && request["messages"].is_array()) {
-      for (const auto& message : request["messages"]) {
-        if (message.is_object() && message.value("role", "") == "user" && message.value("content", nlohmann::json()).is_string()) {
-          context.prompt = message["content"].get<std::string>();
-        }
-      }
-    }
+    context.prompt = api::lastUserText(nlohmann::json::parse(body, nullptr, false));
     // TODO: load models/answer-scorer.json with the analyzers. Until then min_score rejects every answer.
   }
   if (const auto& verifier = plan.cascade_checks->verifier) {

@@ -6,6 +6,7 @@
 
 #include "upstream/attempt.hpp"
 
+#include <pointsman/api/chat_text.hpp>
 #include <pointsman/api/completion_stream.hpp>
 #include <pointsman/upstream/buffered_writer.hpp>
 
@@ -45,21 +46,8 @@ void addStep(std::string& trace, const std::string& deployment, std::string_view
 }
 
 std::string verifierRequestBody(const std::string& client_body, const std::string& answer_body) {
-  const auto request = nlohmann::json::parse(client_body, nullptr, false);
-  std::string question;
-  if (request.is_object() && request.contains("messages") && request["messages"].is_array()) {
-    for (const auto& message : request["messages"]) {
-      if (message.is_object() && message.value("role", "") == "user" && message.value("content", nlohmann::json()).is_string()) {
-        question = message["content"].get<std::string>();
-      }
-    }
-  }
-  const auto answer = nlohmann::json::parse(answer_body, nullptr, false);
-  std::string text;
-  if (answer.is_object() && answer.contains("choices") && !answer["choices"].empty()) {
-    const auto content = answer["choices"][0].value("message", nlohmann::json::object()).value("content", nlohmann::json());
-    if (content.is_string()) text = content.get<std::string>();
-  }
+  const auto question = api::lastUserText(nlohmann::json::parse(client_body, nullptr, false));
+  const auto text = api::completionText(answer_body);
   const nlohmann::json verify = {
       {"model", "verifier"},
       {"messages",
@@ -72,14 +60,10 @@ std::string verifierRequestBody(const std::string& client_body, const std::strin
   return verify.dump();
 }
 
-/// The first number in the verifier's reply, scaled from 0–10 to [0, 1].
+/// Returns the first number in the verifier's reply, scaled from 0–10 to [0, 1].
 std::optional<double> gradeFrom(const std::string& verifier_body) {
   static const std::regex kNumber("[0-9]+(\\.[0-9]+)?");
-  const auto answer = nlohmann::json::parse(verifier_body, nullptr, false);
-  if (!answer.is_object() || !answer.contains("choices") || answer["choices"].empty()) return std::nullopt;
-  const auto content = answer["choices"][0].value("message", nlohmann::json::object()).value("content", nlohmann::json());
-  if (!content.is_string()) return std::nullopt;
-  const auto text = content.get<std::string>();
+  const auto text = api::completionText(verifier_body);
   std::smatch match;
   if (!std::regex_search(text, match, kNumber)) return std::nullopt;
   const double grade = std::stod(match.str());

@@ -8,6 +8,7 @@
 #include "upstream/attempt_group.hpp"
 
 #include <pointsman/api/api_error.hpp>
+#include <pointsman/api/chat_text.hpp>
 #include <pointsman/upstream/buffered_writer.hpp>
 #include <pointsman/upstream/failure_policy.hpp>
 #include <pointsman/upstream/race_writer.hpp>
@@ -37,42 +38,12 @@ struct Branch {
   [[nodiscard]] bool answered() const { return buffer.answered() && buffer.status() == 200; }
 };
 
-/// The text of the last user message, which is what the judge rates the answers against.
-std::string lastUserText(const nlohmann::json& request) {
-  const auto messages = request.find("messages");
-  if (messages == request.end() || !messages->is_array()) return {};
-  for (auto message = messages->rbegin(); message != messages->rend(); ++message) {
-    if (!message->is_object() || message->value("role", "") != "user") continue;
-    const auto content = message->find("content");
-    if (content == message->end()) return {};
-    if (content->is_string()) return content->get<std::string>();
-    std::string text;
-    if (content->is_array()) {
-      for (const auto& part : *content) {
-        if (part.is_object() && part.value("type", "") == "text") text += part.value("text", "") + "\n";
-      }
-    }
-    return text;
-  }
-  return {};
-}
-
-std::string answerText(const std::string& body) {
-  const auto answer = nlohmann::json::parse(body, nullptr, false);
-  if (!answer.is_object()) return {};
-  const auto choices = answer.find("choices");
-  if (choices == answer.end() || !choices->is_array() || choices->empty()) return {};
-  const auto& message = (*choices)[0].value("message", nlohmann::json::object());
-  const auto content = message.find("content");
-  return content != message.end() && content->is_string() ? content->get<std::string>() : std::string{};
-}
-
 std::string judgeRequestBody(const config::FanOutConfig& fan_out, const std::string& client_body,
                              const std::vector<const Branch*>& answers) {
   const auto request = nlohmann::json::parse(client_body, nullptr, false);
-  std::string prompt = "Request:\n" + lastUserText(request) + "\n";
+  std::string prompt = "Request:\n" + api::lastUserText(request) + "\n";
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    prompt += "\nAnswer " + std::to_string(i + 1) + ":\n" + answerText(answers[i]->buffer.body()) + "\n";
+    prompt += "\nAnswer " + std::to_string(i + 1) + ":\n" + api::completionText(answers[i]->buffer.body()) + "\n";
   }
   nlohmann::json judge = {{"model", "judge"},
                           {"messages", {{{"role", "system"}, {"content", fan_out.judge_prompt}},
@@ -85,7 +56,7 @@ std::string judgeRequestBody(const config::FanOutConfig& fan_out, const std::str
 /// The answer number the judge gave, from 1; nothing when its reply names none in range.
 std::optional<std::size_t> judgeChoice(const std::string& judge_body, std::size_t answers) {
   static const std::regex kNumber("[0-9]+");
-  const auto text = answerText(judge_body);
+  const auto text = api::completionText(judge_body);
   std::smatch match;
   if (!std::regex_search(text, match, kNumber)) return std::nullopt;
   const auto number = std::stoul(match.str());

@@ -31,10 +31,7 @@ void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& depl
   }
   const auto after = breaker->state(Clock::now());
   if (before == BreakerState::Closed && after == BreakerState::Closed) return;
-  double value = 0;
-  if (after == BreakerState::Open) value = 2;
-  if (after == BreakerState::HalfOpen) value = 1;
-  metrics.breaker_state.labels({deployment}).set(value);
+  metrics.breaker_state.labels({deployment}).set(breakerStateGauge(after));
 }
 
 void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error) {

@@ -120,10 +120,7 @@ void HealthChecker::report(const config::Config& config, const config::ProviderC
     }
     const auto after = breaker->state(now);
     if (after == before) continue;
-    double value = 0;
-    if (after == BreakerState::Open) value = 2;
-    if (after == BreakerState::HalfOpen) value = 1;
-    metrics_.breaker_state.labels({name}).set(value);
+    metrics_.breaker_state.labels({name}).set(breakerStateGauge(after));
     if (after == BreakerState::Open) {
       spdlog::error("health checks of provider={} failed; breaker of deployment={} opened", provider.name, name);
     }

@@ -26,6 +26,13 @@ struct BreakerPolicy {
 
 enum class BreakerState { Closed, Open, HalfOpen };
 
+/// Returns the `pointsman_breaker_state` gauge value of a state: 0 closed, 1 half-open, 2 open.
+inline double breakerStateGauge(BreakerState state) {
+  if (state == BreakerState::Open) return 2;
+  if (state == BreakerState::HalfOpen) return 1;
+  return 0;
+}
+
 /// Result of `CircuitBreaker::tryAcquire`.
 enum class Admission {
   /// Send the request: the breaker is closed.
