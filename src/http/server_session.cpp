@@ -1,5 +1,7 @@
 #include "http/server_session.hpp"
 
+#include "http/header_bytes.hpp"
+
 #include <pointsman/http/error_body.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,6 +13,9 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/socket.h>
+
+#include <array>
+#include <charconv>
 
 namespace pointsman::http {
 namespace asio = boost::asio;
@@ -172,8 +177,10 @@ asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList he
   response.prepare_payload();
 
   headers_sent_ = true;
+  const std::string header = headerBytes(response.base());
+  const std::array<asio::const_buffer, 2> wire{asio::buffer(header), asio::buffer(response.body())};
   armWriteTimeout();
-  auto [error, written] = co_await bhttp::async_write(stream_, response, kUseTuple);
+  auto [error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -198,10 +205,18 @@ asio::awaitable<bool> ServerSession::sendStreamData(std::string_view bytes) {
   if (clientGone()) co_return false;
   if (bytes.empty()) co_return true;
 
+  // The chunk-size line in lowercase hex, the data and its CRLF are the bytes of Beast's
+  // make_chunk. Streams send one chunk per event, so this write skips Beast's buffer adaptors.
+  char size_line[sizeof(std::size_t) * 2 + 2];
+  char* size_end = std::to_chars(size_line, size_line + sizeof size_line - 2, bytes.size(), 16).ptr;
+  *size_end++ = '\r';
+  *size_end++ = '\n';
+  const auto size_bytes = static_cast<std::size_t>(size_end - size_line);
+  const std::array<asio::const_buffer, 3> wire{asio::buffer(size_line, size_bytes),
+                                               asio::buffer(bytes.data(), bytes.size()),
+                                               asio::buffer("\r\n", 2)};
   armWriteTimeout();
-  auto [error, written] =
-      co_await asio::async_write(stream_, bhttp::make_chunk(asio::const_buffer(bytes.data(), bytes.size())),
-                                 kUseTuple);
+  auto [error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
   if (error) client_gone_ = true;
   co_return !error;
 }

@@ -1,5 +1,7 @@
 #include <pointsman/http/upstream_connection.hpp>
 
+#include "http/header_bytes.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
@@ -14,6 +16,7 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <map>
 #include <mutex>
 
@@ -165,7 +168,18 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
 asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessage& request,
                                                             Clock::time_point deadline) {
   expireAt(stream_.tcp(), deadline);
-  auto [error, written] = co_await bhttp::async_write(stream_, request, kUseTuple);
+  ErrorCode error;
+  // Every request the gateway builds has a Content-Length, so Beast frames only a chunked one.
+  if (request.chunked()) {
+    auto [write_error, written] = co_await bhttp::async_write(stream_, request, kUseTuple);
+    error = write_error;
+  } else {
+    const std::string header = headerBytes(request.base());
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(header),
+                                                 asio::buffer(request.body())};
+    auto [write_error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
+    error = write_error;
+  }
   if (error) failed_ = true;
   ++requests_served_;
   co_return error;
