@@ -1,7 +1,10 @@
 // The analyzers on a chat request of about 4,000 prompt tokens, on one thread. JSON parsing is
 // outside the timed loop: the request is extracted once, and each iteration runs `analyze`.
 //
-//   build-analyze/bench/pointsman_benchmarks --benchmark_filter=Analyze
+//   cd build-analyze && bench/pointsman_benchmarks --benchmark_filter=Analyze
+//
+// Run it from the build folder: kModels follows __FILE__, which the compiler cache may make
+// relative to that folder.
 #include <pointsman/analyze/analyzers.hpp>
 #include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/analyze/token_estimator.hpp>
@@ -84,6 +87,8 @@ BENCHMARK(BM_LearnedScore4k)->Unit(benchmark::kMicrosecond);
 
 // A route that reads every analyzer: PII and task rules, a complexity condition, a semantic
 // policy and a learned `otherwise`, with the shipped models, as `analyzers:` would load them.
+// It has every condition of the `auto` route in config/pointsman.yaml, and the request matches
+// none of its rules, so each iteration evaluates them all before the learned policy decides.
 std::shared_ptr<const config::Config> routedConfig() {
   const std::string yaml = R"(
 analyzers:
@@ -103,6 +108,7 @@ routes:
       - { when: { pii: [payment_card, iban, us_ssn, secret] }, use: [local], on_premises_only: true }
       - { when: { task: [code, math], prompt_tokens: { gt: 8000 } }, use: [strong] }
       - { when: { complexity: { gte: 0.95 } }, use: [strong] }
+      - { when: { header: { x-team: research } }, use: [strong] }
       - semantic:
           threshold: 0.6
           routes:

@@ -7,13 +7,9 @@
 namespace pointsman::analyze {
 
 std::uint64_t hashFoldedWord(std::string_view word) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (const char c : word) {
-    const auto byte = static_cast<unsigned char>(c);
-    hash ^= (byte >= 'A' && byte <= 'Z') ? byte + 32 : byte;
-    hash *= 1099511628211ull;
-  }
-  return hash == 0 ? 1 : hash;
+  FoldedWordHasher hasher;
+  for (const char c : word) hasher.add(c);
+  return hasher.value();
 }
 
 NameGazetteer NameGazetteer::load(const std::filesystem::path& path) {

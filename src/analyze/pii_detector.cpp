@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace pointsman::analyze {
 
@@ -69,20 +71,56 @@ constexpr std::array<SecretPrefix, 15> kSecretPrefixes = {{
     {"rk_live_", 20},
 }};
 
-// The first characters of the prefixes, so that most words need no prefix comparison at all.
-constexpr std::array<bool, 256> makeSecretStarts() {
-  std::array<bool, 256> starts{};
-  for (const auto& entry : kSecretPrefixes) starts[static_cast<unsigned char>(entry.prefix[0])] = true;
-  return starts;
+// The second characters of the prefixes by first character, packed one per byte (at most three
+// per first character, e.g. "AK", "AS" and "AI"), so that most words need no prefix comparison:
+// a word starting "so" or "re" fails at one lookup instead of fifteen comparisons.
+constexpr std::array<std::uint32_t, 256> makeSecretSecondChars() {
+  std::array<std::uint32_t, 256> seconds{};
+  for (const auto& entry : kSecretPrefixes) {
+    auto& packed = seconds[static_cast<unsigned char>(entry.prefix[0])];
+    const auto second = static_cast<unsigned char>(entry.prefix[1]);
+    bool known = false;
+    for (std::uint32_t rest = packed; rest != 0; rest >>= 8) known = known || (rest & 0xFF) == second;
+    if (!known) packed = (packed << 8) | second;
+  }
+  return seconds;
 }
 
-constexpr std::array<bool, 256> kSecretStarts = makeSecretStarts();
+constexpr std::array<std::uint32_t, 256> kSecretSecondChars = makeSecretSecondChars();
+constexpr bool packsAtMostThreeSecondChars() {
+  for (const std::uint32_t packed : kSecretSecondChars) {
+    if (packed >= (1u << 24)) return false;
+  }
+  return true;
+}
+static_assert(packsAtMostThreeSecondChars(), "a fourth second character does not fit in the packed table");
+
+bool startsLikeSecret(std::string_view text, std::size_t at) {
+  if (text.size() - at < 2) return false;
+  const auto second = static_cast<unsigned char>(text[at + 1]);
+  for (std::uint32_t rest = kSecretSecondChars[static_cast<unsigned char>(text[at])]; rest != 0; rest >>= 8) {
+    if ((rest & 0xFF) == second) return true;
+  }
+  return false;
+}
+
+constexpr bool candidatePassKnowsLowercasePrefixes() {
+  for (const auto& entry : kSecretPrefixes) {
+    const auto first = static_cast<unsigned char>(entry.prefix[0]);
+    const bool lowercase = first >= 'a' && first <= 'z';
+    if (lowercase && !lowercaseSecretStart(first, static_cast<unsigned char>(entry.prefix[1]))) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(candidatePassKnowsLowercasePrefixes(), "add the prefix's first two letters to lowercaseSecretStart");
 
 bool isKeyChar(char c) { return isAsciiLetter(c) || isDigit(c) || c == '_' || c == '-'; }
 
 // Returns the end of a secret that starts at `at`, or `at` when there is none.
 std::size_t trySecret(std::string_view text, std::size_t at, Matches& out) {
-  if (!kSecretStarts[static_cast<unsigned char>(text[at])]) return at;
+  if (!startsLikeSecret(text, at)) return at;
   for (const auto& [prefix, min_body] : kSecretPrefixes) {
     if (!startsWith(text, at, prefix)) continue;
     if (prefix == "xox" && (at + 4 >= text.size() || text[at + 4] != '-')) continue;
@@ -200,26 +238,46 @@ std::size_t scanFromWord(std::string_view text, std::size_t i, const NameGazette
   return next;
 }
 
+// Runs the scanners that may start at `at` and returns where scanning goes on.
+std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& names, Matches& out) {
+  const bool word_start = at == 0 || !isWordChar(text[at - 1]);
+  std::size_t next = at;
+  if (!isWordChar(text[at])) {
+    if (text[at] == '@') {
+      tryEmail(text, at, out);
+    } else if (word_start) {
+      next = scanFromSymbol(text, at, out);
+    }
+    return std::max(next, at + 1);
+  }
+  // A scanner may stop inside a word ("12abc"), and the rest of that word starts nothing.
+  if (word_start) next = scanFromWord(text, at, names, out);
+  return next > at ? next : wordEnd(text, at);
+}
+
 }  // namespace
 
 std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
   Matches out;
+  std::array<std::uint8_t, kCandidateChunkBytes> marks;
   std::size_t i = 0;
-  while (i < text.size()) {
-    const bool word_start = i == 0 || !isWordChar(text[i - 1]);
-    std::size_t next = i;
-    if (!isWordChar(text[i])) {
-      if (text[i] == '@') {
-        tryEmail(text, i, out);
-      } else if (word_start) {
-        next = scanFromSymbol(text, i, out);
+  for (std::size_t chunk = 0; chunk < text.size(); chunk += kCandidateChunkBytes) {
+    const std::size_t chunk_end = std::min(text.size(), chunk + kCandidateChunkBytes);
+    markPiiCandidates(text, chunk, chunk_end, marks.data());
+    for (std::size_t at = std::max(i, chunk); at < chunk_end; ++at) {
+      // Unmarked positions start nothing, so they are passed eight at a time.
+      std::uint64_t eight = 0;
+      if (at + sizeof eight <= chunk_end) {
+        std::memcpy(&eight, &marks[at - chunk], sizeof eight);
+        if (eight == 0) {
+          at += sizeof eight - 1;
+          continue;
+        }
       }
-      i = std::max(next, i + 1);
-      continue;
+      if (marks[at - chunk] == 0) continue;
+      i = scanAt(text, at, names_, out);
+      at = std::max(at, i - 1);
     }
-    // A scanner may stop inside a word ("12abc"), and the rest of that word starts nothing.
-    if (word_start) next = scanFromWord(text, i, names_, out);
-    i = next > i ? next : wordEnd(text, i);
   }
   // The email check looks back over a local part that the loop had already passed.
   std::sort(out.begin(), out.end(), [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });

@@ -27,13 +27,6 @@ std::uint64_t pairHash(std::uint64_t first, std::uint64_t second) {
   return (first * 0x9E3779B97F4A7C15ull) ^ (second + 0x632BE59BD9B4E019ull);
 }
 
-bool isNumber(std::string_view word) {
-  for (const char c : word) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // Markers for the layout of a prompt, which words alone miss: fenced code, LaTeX, lettered
 // answer options, and the length as a power of two.
 void appendShapeFeatures(std::string_view text, std::vector<std::uint32_t>& out) {
@@ -61,14 +54,20 @@ void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) 
       ++i;
       continue;
     }
-    const std::size_t start = i;
+    // The token is hashed while it is scanned, which saves two more passes over its bytes.
+    FoldedWordHasher token;
+    bool digits_only = true;
+    const auto take = [&](char c) {
+      token.add(c);
+      digits_only = digits_only && c >= '0' && c <= '9';
+    };
     if (kind == CharKind::Word) {
-      while (i < text.size() && kindOf(text[i]) == CharKind::Word) ++i;
+      for (; i < text.size() && kindOf(text[i]) == CharKind::Word; ++i) take(text[i]);
     } else {
+      take(text[i]);
       ++i;  // Each symbol is a token of its own: "\boxed{" is "\", "boxed", "{".
     }
-    const std::string_view token = text.substr(start, i - start);
-    const std::uint64_t hash = isNumber(token) ? kNumberHash : hashFoldedWord(token);
+    const std::uint64_t hash = digits_only ? kNumberHash : token.value();
     out.push_back(bucketOf(hash));
     out.push_back(bucketOf(pairHash(previous, hash)));
     previous = hash;

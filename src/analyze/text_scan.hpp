@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,31 @@ inline std::size_t wordEnd(std::string_view text, std::size_t at) {
   while (at < text.size() && isWordChar(text[at])) ++at;
   return at;
 }
+
+/// A byte that is 0xFF for true and 0 for false. The candidate pass combines such masks with `&`
+/// and `|`. GCC 12 turns a chain of `==` on one byte joined by `||`, or by `|` of bools, into a
+/// branch or a bit test, and either keeps it from vectorising the loop.
+using ByteMask = std::uint8_t;
+
+constexpr ByteMask byteMask(bool value) { return static_cast<ByteMask>(-static_cast<int>(value)); }
+
+/// Returns 0xFF when a word starting with the lowercase letter `first` and then `second` may
+/// start an API key ("sk", "gh", "gi", "xo" or "rk"). pii_detector.cpp checks it against the key
+/// prefixes.
+constexpr ByteMask lowercaseSecretStart(unsigned char first, unsigned char second) {
+  return (byteMask(first == 's') & byteMask(second == 'k')) |
+         (byteMask(first == 'g') & (byteMask(second == 'h') | byteMask(second == 'i'))) |
+         (byteMask(first == 'x') & byteMask(second == 'o')) | (byteMask(first == 'r') & byteMask(second == 'k'));
+}
+
+/// Bytes of text [begin, end) marked by `markPiiCandidates`, at most this many at a time.
+inline constexpr std::size_t kCandidateChunkBytes = 1024;
+
+/// Sets `marks[k]` to non-zero where a scanner may start at text[begin + k], and to zero where the
+/// position is known to start nothing: inside a word, or at a lowercase word such as "the" that
+/// no scanner accepts. It reads every byte once without branches, so that the scan loop visits
+/// only the few marked positions. `end - begin` is at most kCandidateChunkBytes.
+void markPiiCandidates(std::string_view text, std::size_t begin, std::size_t end, std::uint8_t* marks);
 
 /// The matches found so far, which the scanners append in order of position.
 using Matches = std::vector<PiiMatch>;

@@ -50,4 +50,19 @@ class NameGazetteer {
 /// The 64-bit FNV-1a hash of `word` with ASCII letters lowercased.
 std::uint64_t hashFoldedWord(std::string_view word);
 
+/// hashFoldedWord fed one byte at a time, for a scanner that hashes a word while it reads it.
+class FoldedWordHasher {
+ public:
+  void add(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    hash_ = (hash_ ^ ((byte >= 'A' && byte <= 'Z') ? byte + 32 : byte)) * 1099511628211ull;
+  }
+
+  /// The hash of the bytes added so far; never 0, which marks an empty gazetteer slot.
+  std::uint64_t value() const { return hash_ == 0 ? 1 : hash_; }
+
+ private:
+  std::uint64_t hash_ = 14695981039346656037ull;
+};
+
 }  // namespace pointsman::analyze

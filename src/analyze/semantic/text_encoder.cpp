@@ -18,11 +18,14 @@ constexpr std::uint64_t kCharSeed = 0x165667b19e3779f9ULL;
 constexpr std::size_t kMaxWordBytesForNgrams = 24;
 constexpr int kMaxDimensionBits = 24;
 
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
 std::uint64_t fnv1a(const char* data, std::size_t size, std::uint64_t seed) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL ^ seed;
+  std::uint64_t hash = kFnvOffset ^ seed;
   for (std::size_t i = 0; i < size; ++i) {
     hash ^= static_cast<unsigned char>(data[i]);
-    hash *= 0x100000001b3ULL;
+    hash *= kFnvPrime;
   }
   return hash;
 }
@@ -93,6 +96,16 @@ TextEncoder::TextEncoder(TextEncoderOptions options) : options_(options) {
 
 namespace {
 
+/// Copies the start of the word [begin, end) of `text`, lowercased and between `<` and `>`, into
+/// `word`: the first kMaxWordBytesForNgrams bytes of that form, which are all its n-grams read.
+void markedWordPrefix(std::string_view text, std::size_t begin, std::size_t end, std::string& word) {
+  word.assign(1, '<');
+  for (std::size_t at = begin; at < end && word.size() < kMaxWordBytesForNgrams; ++at) {
+    word.push_back(kWordBytes[static_cast<unsigned char>(text[at])]);
+  }
+  if (word.size() < kMaxWordBytesForNgrams) word.push_back('>');
+}
+
 /// Calls `add(bucket)` for every feature of `text`. Kept as one template so that fitting and
 /// encoding hash exactly the same features.
 template <typename Add>
@@ -106,15 +119,16 @@ void forEachFeature(std::string_view text, const TextEncoderOptions& options, st
   while (position < text.size()) {
     while (position < text.size() && kWordBytes[static_cast<unsigned char>(text[position])] == 0) ++position;
     if (position >= text.size()) break;
-    word.assign(1, '<');
+    // The word is hashed while it is scanned, as fnv1a over its lowercased bytes would hash it,
+    // so that only words that give character n-grams are copied.
+    const std::size_t begin = position;
+    std::uint64_t word_hash = kFnvOffset ^ kWordSeed;
     char lower = 0;
     while (position < text.size() && (lower = kWordBytes[static_cast<unsigned char>(text[position])]) != 0) {
-      word.push_back(lower);
+      word_hash = (word_hash ^ static_cast<unsigned char>(lower)) * kFnvPrime;
       ++position;
     }
-    word.push_back('>');
 
-    const auto word_hash = fnv1a(word.data() + 1, word.size() - 2, kWordSeed);
     add(static_cast<std::uint32_t>(mix(word_hash) & mask));
     if (options.word_bigrams && has_previous) {
       add(static_cast<std::uint32_t>(mix(previous_word * 31 + word_hash + kBigramSeed) & mask));
@@ -123,10 +137,10 @@ void forEachFeature(std::string_view text, const TextEncoderOptions& options, st
     has_previous = true;
 
     if (options.char_ngram_min == 0 || words++ >= options.char_ngram_word_limit) continue;
-    const auto usable = std::min(word.size(), kMaxWordBytesForNgrams);
+    markedWordPrefix(text, begin, position, word);
     for (int n = options.char_ngram_min; n <= options.char_ngram_max; ++n) {
       const auto length = static_cast<std::size_t>(n);
-      for (std::size_t start = 0; start + length <= usable; ++start) {
+      for (std::size_t start = 0; start + length <= word.size(); ++start) {
         add(static_cast<std::uint32_t>(mix(fnv1a(word.data() + start, length, kCharSeed + length)) & mask));
       }
     }

@@ -1,0 +1,88 @@
+#include <pointsman/analyze/pii_detector.hpp>
+
+#include "analyze/text_scan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace pointsman::analyze {
+namespace {
+
+std::vector<std::uint8_t> marksOf(std::string_view text) {
+  std::vector<std::uint8_t> marks(text.size());
+  for (std::size_t chunk = 0; chunk < text.size(); chunk += scan::kCandidateChunkBytes) {
+    const std::size_t end = std::min(text.size(), chunk + scan::kCandidateChunkBytes);
+    scan::markPiiCandidates(text, chunk, end, marks.data() + chunk);
+  }
+  return marks;
+}
+
+// Samples whose match starts at their first byte, one for each way a scanner can start,
+// including the lowercase words that the candidate pass must not skip.
+const std::vector<std::pair<PiiKind, std::string>> kSamples = {
+    {PiiKind::Email, "jane.doe@mail.example.org"},
+    {PiiKind::PaymentCard, "4111 1111 1111 1111"},
+    {PiiKind::Iban, "GB82 WEST 1234 5698 7654 32"},
+    {PiiKind::UsSsn, "123-45-6789"},
+    {PiiKind::IpAddress, "10.0.12.7"},
+    {PiiKind::IpAddress, "fe80::1ff:fe23:4567:890a"},
+    {PiiKind::IpAddress, "abcd:ef01::1"},
+    {PiiKind::IpAddress, "::1"},
+    {PiiKind::Phone, "+44 20 7946 0958"},
+    {PiiKind::Phone, "(555) 123-4567"},
+    {PiiKind::Secret, "sk-proj-abcdefghijklmnopqrstuvwx1234"},
+    {PiiKind::Secret, "sk_live_abcdefghijklmnopqrstuvwx"},
+    {PiiKind::Secret, "rk_live_abcdefghijklmnopqrstuvwx"},
+    {PiiKind::Secret, "ghp_0123456789abcdefghijklmnopqrstuvwxyz"},
+    {PiiKind::Secret, "github_pat_0123456789abcdefghijklmnopqrstuvwxyz"},
+    {PiiKind::Secret, "xoxb-123456789012-abcdefghij"},
+    {PiiKind::Secret, "AKIAIOSFODNN7EXAMPLE"},
+    {PiiKind::Secret, "-----BEGIN RSA PRIVATE KEY-----"},
+};
+
+TEST(PiiCandidates, SkipsPlainLowercaseWords) {
+  const std::string text = "the quick brown fox jumps over the lazy dog and runs home";
+  const auto marks = marksOf(text);
+  // The first byte and the last five have no neighbours to test, so they stay marked.
+  for (std::size_t at = 1; at + 5 < text.size(); ++at) EXPECT_EQ(marks[at], 0) << "at " << at;
+}
+
+TEST(PiiCandidates, MarksEveryScannerStart) {
+  for (const auto& [kind, sample] : kSamples) {
+    const std::string text = "see " + sample + " here";
+    // The email scanner starts at the `@` and looks back over the local part.
+    const std::size_t start = kind == PiiKind::Email ? text.find('@') : 4;
+    EXPECT_NE(marksOf(text)[start], 0) << sample;
+  }
+}
+
+TEST(PiiCandidates, MarksCapitalsDigitsAndSymbolsAtWordStarts) {
+  const std::string text = "a Word 42 (x) +1 -y :z @ b";
+  const auto marks = marksOf(text);
+  for (const std::size_t at : {2u, 7u, 10u, 14u, 17u, 20u, 23u}) EXPECT_NE(marks[at], 0) << "at " << at;
+  // Inside a word, and at a plain lowercase word, nothing starts.
+  EXPECT_EQ(marks[3], 0);
+  EXPECT_EQ(marks[8], 0);
+  EXPECT_EQ(marks[11], 0);
+}
+
+TEST(PiiDetector, FindsSamplesAcrossChunkBoundaries) {
+  const PiiDetector detector;
+  const std::size_t boundary = scan::kCandidateChunkBytes;
+  for (const auto& [kind, sample] : kSamples) {
+    for (std::size_t offset = boundary - sample.size() - 2; offset <= boundary + 2; ++offset) {
+      std::string text(offset - 1, 'x');
+      text += ' ' + sample + " tail words here";
+      const auto matches = detector.findAll(text);
+      ASSERT_EQ(matches.size(), 1u) << sample << " at " << offset;
+      EXPECT_EQ(matches[0].kind, kind) << sample << " at " << offset;
+      EXPECT_EQ(matches[0].begin, offset) << sample << " at " << offset;
+      EXPECT_EQ(matches[0].end, offset + sample.size()) << sample << " at " << offset;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pointsman::analyze
