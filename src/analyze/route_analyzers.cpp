@@ -32,15 +32,23 @@ bool routeReadsComplexity(const config::RouteConfig& route) {
   return false;
 }
 
+/// The examples of every `semantic:` policy of a route, and the encoder they name.
+struct SemanticExamples {
+  std::map<std::string, std::vector<std::string>> by_route;
+  /// The config loader requires every semantic policy of one route to name the same encoder.
+  std::optional<config::SemanticEncoderConfig> encoder;
+};
+
 /// Collects the examples of every `semantic:` policy of a route. Two policies that name the same
 /// semantic route share its examples, because one router serves the whole route.
-std::map<std::string, std::vector<std::string>> semanticExamples(const config::RouteConfig& route) {
-  std::map<std::string, std::vector<std::string>> examples;
+SemanticExamples semanticExamples(const config::RouteConfig& route) {
+  SemanticExamples examples;
   const auto collect = [&examples](const config::RouteAction& action) {
     const auto* semantic = std::get_if<config::SemanticPolicyConfig>(&action.policy);
     if (semantic == nullptr) return;
+    if (semantic->encoder) examples.encoder = semantic->encoder;
     for (const auto& target : semantic->routes) {
-      auto& list = examples[target.name];
+      auto& list = examples.by_route[target.name];
       list.insert(list.end(), target.examples.begin(), target.examples.end());
     }
   };
@@ -80,6 +88,10 @@ std::shared_ptr<const RouteAnalyzers> RouteAnalyzers::load(const config::Config&
                                                  [](const std::string& path) { return readTrainingReference(path); });
     }
   }
+  if (!files.answer_scorer.empty()) {
+    analyzers->answer_scorer_ = loadModel("answer_scorer", files.answer_scorer,
+                                          [](const std::string& path) { return AnswerScorer::load(path); });
+  }
 
   SemanticRouterOptions semantic_options;
   // The closest example decides, as the similarity in Features is defined, and each policy
@@ -88,9 +100,13 @@ std::shared_ptr<const RouteAnalyzers> RouteAnalyzers::load(const config::Config&
   for (const auto& [name, route] : config.routes) {
     if (routeReadsComplexity(route)) analyzers->complexity_routes_.insert(name);
     auto examples = semanticExamples(route);
-    if (examples.empty()) continue;
+    if (examples.by_route.empty()) continue;
+    if (examples.encoder) {
+      analyzers->embedded_routes_.emplace(name, EmbeddedExamples(*examples.encoder, examples.by_route));
+      continue;
+    }
     try {
-      analyzers->semantic_routes_.emplace(name, SemanticRouter(examples, semantic_options));
+      analyzers->semantic_routes_.emplace(name, SemanticRouter(examples.by_route, semantic_options));
     } catch (const std::invalid_argument& error) {
       throw AnalyzerLoadError("routes." + name, std::string("cannot build the semantic router: ") + error.what());
     }
@@ -100,6 +116,10 @@ std::shared_ptr<const RouteAnalyzers> RouteAnalyzers::load(const config::Config&
 
 Features RouteAnalyzers::analyze(const ChatRequest& request, std::string_view route) const {
   Features features = analyze::analyze(request, base_);
+  if (embeddedExamples(route) != nullptr) {
+    // The request path replaces this with the deployment's answer (app::SemanticEmbedder).
+    features.semantic_unavailable = "the embeddings encoder is called only for requests sent upstream";
+  }
   const SemanticRouter* semantic = semanticRouter(route);
   const bool complexity = learned_ && readsComplexity(route);
   if (semantic == nullptr && !complexity) return features;
@@ -107,8 +127,19 @@ Features RouteAnalyzers::analyze(const ChatRequest& request, std::string_view ro
   std::string scratch;
   const std::string_view prompt = promptText(request, scratch);
   if (complexity) features.complexity = learned_->score(prompt);
-  if (semantic != nullptr) features.semantic = semantic->nearest(prompt);
+  if (semantic != nullptr) {
+    // The semantic match reads the same head and tail of a long prompt as the learned router's
+    // encoding does, which bounds its time. The examples are short utterances, so only the
+    // request side is ever cut.
+    std::string bounded;
+    features.semantic = semantic->nearest(boundedPromptText(prompt, bounded));
+  }
   return features;
+}
+
+std::string routingText(const ChatRequest& request) {
+  std::string scratch;
+  return std::string(promptText(request, scratch));
 }
 
 std::optional<Features> RouteAnalyzers::analyzeBody(std::string_view chat_request_body, std::string_view route) const {
@@ -120,6 +151,11 @@ std::optional<Features> RouteAnalyzers::analyzeBody(std::string_view chat_reques
 const SemanticRouter* RouteAnalyzers::semanticRouter(std::string_view route) const {
   const auto found = semantic_routes_.find(route);
   return found == semantic_routes_.end() ? nullptr : &found->second;
+}
+
+const EmbeddedExamples* RouteAnalyzers::embeddedExamples(std::string_view route) const {
+  const auto found = embedded_routes_.find(route);
+  return found == embedded_routes_.end() ? nullptr : &found->second;
 }
 
 Features analyzeForRoute(const config::Config& config, std::string_view route, std::string_view chat_request_body) {

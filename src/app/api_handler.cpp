@@ -117,6 +117,14 @@ analyze::Features featuresFor(const config::Config& config, api::Endpoint endpoi
   return analyze::analyzeForRoute(config, model, body);
 }
 
+/// The route's examples for its embeddings encoder; null when the route has none or the
+/// request is not a chat completion.
+const analyze::EmbeddedExamples* embeddedExamplesFor(const config::Config& config, api::Endpoint endpoint,
+                                                     const std::string& model) {
+  if (endpoint != api::Endpoint::ChatCompletions || !config.loaded_analyzers) return nullptr;
+  return config.loaded_analyzers->embeddedExamples(model);
+}
+
 /// Feeds one policy-routed request to drift monitoring. Route and deployment names come from
 /// the config, so they are safe metric labels.
 void observeDrift(telemetry::DriftMonitor& drift, const analyze::Features& features, const route::Plan& plan) {
@@ -135,7 +143,22 @@ void observeDrift(telemetry::DriftMonitor& drift, const analyze::Features& featu
 
 }  // namespace
 
-ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics) {}
+ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics), embedder_(executor_) {}
+
+asio::awaitable<void> ApiHandler::embedSemantic(RequestScope& scope, const analyze::EmbeddedExamples& examples,
+                                                std::string_view body, analyze::Features& features) {
+  // Held here, so a reload during the call cannot free them.
+  const auto breakers = std::atomic_load(&context_.breakers);
+  const auto key_pools = std::atomic_load(&context_.key_pools);
+  upstream::ExecutionRequest upstream;
+  upstream.client_request = &scope.request.message;
+  upstream.request_id = scope.request_id;
+  upstream.received_at = scope.request.received_at;
+  upstream.breakers = breakers.get();
+  upstream.key_pools = key_pools.get();
+  if (context_.accounting) upstream.shared_limits = context_.accounting->deployment_limits.get();
+  co_await embedder_.embed(*scope.config, examples, body, upstream, features);
+}
 
 asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::ResponseWriter& writer) {
   std::string_view target(request.message.target().data(), request.message.target().size());
@@ -248,7 +271,10 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
 
   const auto& model = view.model;
   scope.record.requested_model = model;
-  const analyze::Features features = featuresFor(*scope.config, endpoint, model, body);
+  analyze::Features features = featuresFor(*scope.config, endpoint, model, body);
+  if (const auto* examples = embeddedExamplesFor(*scope.config, endpoint, model)) {
+    co_await embedSemantic(scope, *examples, body, features);
+  }
   const route::RouteInput route_input{&features, &scope.accounting.view, headerLookupFor(message), body};
   auto resolved = route::resolvePlan(*scope.config, model, route_input);
   if (auto* error = std::get_if<api::ApiError>(&resolved)) co_return co_await sendError(scope, *error);

@@ -1,5 +1,6 @@
 #include "app/execution_shape.hpp"
 
+#include <pointsman/analyze/route_analyzers.hpp>
 #include <pointsman/api/chat_text.hpp>
 #include <pointsman/route/cascade_acceptance.hpp>
 
@@ -53,15 +54,22 @@ void applyCascade(const config::Config& config, const route::Plan& plan, const a
   if (plan.cascade_checks->min_score) {
     // The scorer reads the question beside the answer, and only a route that scores needs it.
     context.prompt = api::lastUserText(nlohmann::json::parse(body, nullptr, false));
-    // TODO: load models/answer-scorer.json with the analyzers. Until then min_score rejects every answer.
+    // The config loader rejects min_score without analyzers.answer_scorer. So only a config built
+    // in code gets here without a scorer, and then rejectReason() fails every min_score check.
+    if (config.loaded_analyzers) context.scorer = config.loaded_analyzers->answerScorer();
   }
   if (const auto& verifier = plan.cascade_checks->verifier) {
     execution.cascade_verifier = verifierCandidate(config, plan, verifier->deployment);
     execution.verifier_min_score = verifier->min_score;
   }
-  execution.accept_answer = [checks = plan.cascade_checks, context = std::move(context)](
+  // The request keeps its config snapshot until the executor returns, so `models` and the scorer
+  // outlive every call of this function.
+  execution.accept_answer = [checks = plan.cascade_checks, context = std::move(context), models = &config.models](
                                 std::string_view completion_body, const std::string& deployment) {
-    return route::rejectReason(*checks, context, completion_body, deployment);
+    // The scorer learned a per-model offset from upstream model ids, so it gets the deployment's id.
+    const auto found = models->find(deployment);
+    const std::string& model = found == models->end() ? deployment : found->second.model;
+    return route::rejectReason(*checks, context, completion_body, model);
   };
 }
 

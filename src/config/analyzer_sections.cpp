@@ -12,8 +12,8 @@ namespace pointsman::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kAnalyzersKeys = {"task_classifier", "person_names", "learned_router",
-                                                            "drift"};
+constexpr std::array<std::string_view, 5> kAnalyzersKeys = {"task_classifier", "person_names", "learned_router",
+                                                            "answer_scorer", "drift"};
 constexpr std::array<std::string_view, 3> kDriftKeys = {"window", "threshold", "reference"};
 constexpr std::size_t kMinDriftWindow = 10;
 
@@ -60,6 +60,7 @@ void parseAnalyzers(const YAML::Node& node, LoadContext& context, const std::str
   readModelPath(reader, "task_classifier", source_path, analyzers.task_classifier);
   readModelPath(reader, "person_names", source_path, analyzers.person_names);
   readModelPath(reader, "learned_router", source_path, analyzers.learned_router);
+  readModelPath(reader, "answer_scorer", source_path, analyzers.answer_scorer);
   parseDrift(reader, analyzers.drift);
 }
 

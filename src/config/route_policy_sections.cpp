@@ -23,7 +23,8 @@ constexpr std::array<std::string_view, 7> kOtherwiseKeys = {"use",     "tier",  
                                                             "learned", "cascade", "on_premises_only"};
 constexpr std::array<std::string_view, 4> kCostKeys = {"from", "expected_output_tokens", "downgrade_below",
                                                        "downgrade_to"};
-constexpr std::array<std::string_view, 2> kSemanticKeys = {"threshold", "routes"};
+constexpr std::array<std::string_view, 3> kSemanticKeys = {"threshold", "encoder", "routes"};
+constexpr std::array<std::string_view, 4> kEncoderKeys = {"deployment", "dimensions", "timeout_ms", "cache_entries"};
 constexpr std::array<std::string_view, 2> kSemanticRouteKeys = {"examples", "use"};
 constexpr std::array<std::string_view, 3> kLearnedKeys = {"strong", "weak", "threshold"};
 constexpr std::array<std::string_view, 2> kCascadeKeys = {"use", "accept"};
@@ -102,10 +103,25 @@ CostPolicyConfig readCost(const YAML::Node& node, const std::string& path, LoadC
   return cost;
 }
 
+SemanticEncoderConfig readEncoder(const MapReader& semantic) {
+  SemanticEncoderConfig encoder;
+  const MapReader reader(semantic.child("encoder"), semantic.pathOf("encoder"), kEncoderKeys, semantic.context());
+  if (!reader.read("deployment", encoder.deployment) || encoder.deployment.empty()) {
+    reader.context().error(reader.pathOf("deployment"),
+                           "missing; name the embeddings deployment that encodes the examples, e.g. "
+                           "encoder: { deployment: embed-small }");
+  }
+  reader.read("dimensions", encoder.dimensions, Bound::Positive);
+  reader.read("timeout_ms", encoder.timeout, Bound::Positive);
+  reader.read("cache_entries", encoder.cache_entries, Bound::NonNegative);
+  return encoder;
+}
+
 SemanticPolicyConfig readSemantic(const YAML::Node& node, const std::string& path, LoadContext& context) {
   SemanticPolicyConfig semantic;
   const MapReader reader(node, path, kSemanticKeys, context);
   readSignedNumber(reader, "threshold", semantic.threshold);
+  if (reader.has("encoder")) semantic.encoder = readEncoder(reader);
   if (!reader.has("routes")) {
     context.error(reader.pathOf("routes"),
                   "missing; describe each semantic route by examples, e.g. routes: { code: { examples: "
@@ -276,6 +292,64 @@ bool isOnPremises(const Config& config, const std::string& deployment) {
   return provider != config.providers.end() && provider->second.tags.contains("on_premises");
 }
 
+void checkMinScore(const Config& config, const RouteAction& action, LoadContext& context) {
+  const auto* cascade = std::get_if<CascadePolicyConfig>(&action.policy);
+  if (cascade == nullptr || !cascade->accept.min_score || !config.analyzers.answer_scorer.empty()) return;
+  context.error(childPath(action.path, "cascade.accept.min_score"),
+                "needs the answer scorer, but analyzers.answer_scorer is not set; set it, e.g. answer_scorer: "
+                "models/answer-scorer.json, or remove min_score");
+}
+
+// Checks the embeddings deployment of a semantic policy. The request text goes to it before any
+// rule is evaluated, so a route that keeps some requests on premises needs an on-premises encoder.
+void checkEncoder(const Config& config, const RouteAction& action, bool routeOnPremises, LoadContext& context) {
+  const auto* semantic = std::get_if<SemanticPolicyConfig>(&action.policy);
+  if (semantic == nullptr || !semantic->encoder || semantic->encoder->deployment.empty()) return;
+  const std::string path = childPath(action.path, "semantic.encoder.deployment");
+  const std::string& name = semantic->encoder->deployment;
+  const auto deployment = config.models.find(name);
+  if (deployment == config.models.end()) {
+    context.error(path, "unknown deployment \"" + name + "\"; " + deploymentNames(config));
+    return;
+  }
+  if (!deployment->second.capabilities.contains("embeddings")) {
+    context.error(path, "deployment \"" + name + "\" does not list the embeddings capability; name an "
+                        "embeddings deployment, or add capabilities: [embeddings] to it");
+  }
+  if (routeOnPremises && !isOnPremises(config, name)) {
+    context.error(path, "this route keeps requests on premises, but every request's text goes to \"" + name +
+                            "\", whose provider is not tagged on_premises; name an on-premises embeddings "
+                            "deployment or drop the encoder");
+  }
+}
+
+/// True when the route or any of its actions keeps requests on premises.
+bool anyOnPremises(const RouteConfig& route) {
+  if (route.on_premises_only) return true;
+  if (route.otherwise && route.otherwise->on_premises_only) return true;
+  return std::any_of(route.rules.begin(), route.rules.end(),
+                     [](const RuleConfig& rule) { return rule.action.on_premises_only; });
+}
+
+// One router serves all semantic policies of a route, so they must agree on its encoder.
+void checkOneEncoderPerRoute(const RouteConfig& route, LoadContext& context) {
+  std::optional<std::string> first;
+  const auto check = [&](const RouteAction& action) {
+    const auto* semantic = std::get_if<SemanticPolicyConfig>(&action.policy);
+    if (semantic == nullptr) return;
+    const std::string encoder = semantic->encoder ? semantic->encoder->deployment : std::string("(built-in)");
+    if (!first) {
+      first = encoder;
+    } else if (*first != encoder) {
+      context.error(childPath(action.path, "semantic.encoder"),
+                    "the semantic policies of one route share one encoder, but an earlier one uses " + *first +
+                        "; give every semantic policy of this route the same encoder");
+    }
+  };
+  for (const RuleConfig& rule : route.rules) check(rule.action);
+  if (route.otherwise) check(*route.otherwise);
+}
+
 void checkAction(const Config& config, const RouteAction& action, bool routeOnPremises, LoadContext& context) {
   bool anyOnPremises = false;
   forEachDeployment(action, [&](const std::string& path, const std::string& deployment) {
@@ -302,8 +376,18 @@ void checkAction(const Config& config, const RouteAction& action, bool routeOnPr
 }  // namespace
 
 void checkRoutePolicyReferences(const Config& config, const RouteConfig& route, LoadContext& context) {
-  for (const RuleConfig& rule : route.rules) checkAction(config, rule.action, route.on_premises_only, context);
-  if (route.otherwise) checkAction(config, *route.otherwise, route.on_premises_only, context);
+  const bool keepsRequestsOnPremises = anyOnPremises(route);
+  for (const RuleConfig& rule : route.rules) {
+    checkAction(config, rule.action, route.on_premises_only, context);
+    checkMinScore(config, rule.action, context);
+    checkEncoder(config, rule.action, keepsRequestsOnPremises, context);
+  }
+  if (route.otherwise) {
+    checkAction(config, *route.otherwise, route.on_premises_only, context);
+    checkMinScore(config, *route.otherwise, context);
+    checkEncoder(config, *route.otherwise, keepsRequestsOnPremises, context);
+  }
+  checkOneEncoderPerRoute(route, context);
   if (route.on_premises_only && !route.use.empty()) {
     const bool any = std::any_of(route.use.begin(), route.use.end(),
                                  [&](const std::string& name) { return isOnPremises(config, name); });

@@ -46,7 +46,7 @@ bool looksLikeRefusal(std::string_view text) {
 }
 
 std::optional<std::string> rejectReason(const config::CascadeChecksConfig& checks, const AcceptanceContext& context,
-                                        std::string_view completion_body, std::string_view deployment) {
+                                        std::string_view completion_body, std::string_view model) {
   const auto completion = nlohmann::json::parse(completion_body, nullptr, false);
   if (!completion.is_object()) return "answer is not JSON";
   const auto choices = completion.find("choices");
@@ -73,7 +73,7 @@ std::optional<std::string> rejectReason(const config::CascadeChecksConfig& check
   }
   if (checks.min_score) {
     if (!context.scorer) return "no answer scorer loaded for min_score";
-    const double score = context.scorer->score(context.prompt, text, deployment);
+    const double score = context.scorer->score(context.prompt, text, model);
     if (score < *checks.min_score) return "score=" + formatScore(score) + "<" + formatScore(*checks.min_score);
   }
   return std::nullopt;

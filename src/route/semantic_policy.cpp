@@ -10,6 +10,12 @@ PolicyChoice SemanticPolicy::choose(const RouteInput& input, DecisionTrace& trac
   PolicyChoice choice;
   const auto& semantic = input.features != nullptr ? input.features->semantic : std::nullopt;
   if (!semantic) {
+    const std::string unavailable = input.features != nullptr ? input.features->semantic_unavailable : std::string();
+    if (!unavailable.empty()) {
+      trace.noteInput("semantic_route", "unavailable");
+      choice.detail = "no semantic match: " + unavailable;
+      return choice;
+    }
     trace.noteInput("semantic_route", "absent");
     choice.detail = "no semantic match";
     return choice;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 
@@ -95,20 +96,43 @@ std::string encodeBase64(const std::vector<float>& values) {
 
 }  // namespace
 
-std::vector<float> embedText(std::string_view input, int dimensions) {
-  std::uint64_t state = answerSeed(input);
-  std::vector<float> vector(static_cast<std::size_t>(dimensions));
-  double squares = 0;
-  for (auto& value : vector) {
-    // The top 53 bits give a uniform double in [0, 1), mapped to [-1, 1).
-    const double unit = static_cast<double>(nextRandom(state) >> 11) * 0x1.0p-53;
-    value = static_cast<float>(unit * 2.0 - 1.0);
-    squares += static_cast<double>(value) * value;
+std::vector<std::string> embeddingWords(std::string_view input) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : input) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0) {
+      word.push_back(static_cast<char>(std::tolower(byte)));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
   }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
 
+std::vector<float> embedText(std::string_view input, int dimensions) {
+  std::vector<double> sum(static_cast<std::size_t>(dimensions), 0.0);
+  // Each word adds its own pseudo-random vector, so texts that share words point the same way.
+  const auto addSeededVector = [&sum](std::uint64_t seed) {
+    std::uint64_t state = seed;
+    for (auto& value : sum) {
+      // The top 53 bits give a uniform double in [0, 1), mapped to [-1, 1).
+      const double unit = static_cast<double>(nextRandom(state) >> 11) * 0x1.0p-53;
+      value += unit * 2.0 - 1.0;
+    }
+  };
+  const auto words = embeddingWords(input);
+  if (words.empty()) addSeededVector(answerSeed(input));
+  for (const auto& word : words) addSeededVector(answerSeed(word));
+
+  double squares = 0;
+  for (const double value : sum) squares += value * value;
   const double norm = std::sqrt(squares);
-  for (auto& value : vector) {
-    value = norm > 0 ? static_cast<float>(value / norm) : 0.0F;
+  std::vector<float> vector(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i) {
+    vector[i] = norm > 0 ? static_cast<float>(sum[i] / norm) : 0.0F;
   }
   return vector;
 }

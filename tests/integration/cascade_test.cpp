@@ -24,7 +24,27 @@ class Cascade : public GatewayTest {
     config.routeEntry("frugal", "cascade: { use: [mini, backup-mini], accept: " + accept + " }");
     startGateway(config.yaml());
   }
+
+  /// A cascade that accepts an answer only when the shipped answer scorer rates it 0.3 or more.
+  void startScoredCascade() {
+    auto config = defaultConfig();
+    config.routeEntry("frugal", "cascade: { use: [mini, backup-mini], accept: { min_score: 0.3 } }");
+    const std::string analyzers =
+        "analyzers:\n  answer_scorer: " + std::string(POINTSMAN_SOURCE_DIR) + "/models/answer-scorer.json\n";
+    startGateway(analyzers + config.yaml());
+  }
 };
+
+/// A math question that asks for a boxed answer. For the upstream model id of `mini`, the shipped
+/// scorer rates the boxed answer 0.46 and the hedged one without the box 0.12.
+std::string boxedQuestion(bool stream = false) {
+  json body = {{"model", "frugal"},
+               {"messages", {{{"role", "user"}, {"content", "What is 17 * 3? Put the final answer in \\boxed{}."}}}}};
+  if (stream) body["stream"] = true;
+  return body.dump();
+}
+constexpr const char* kBoxedAnswer = "17 * 3 = 51, so the answer is \\boxed{51}.";
+constexpr const char* kHedgedAnswer = "Hmm, maybe it is around 50, but I am not sure and it might be";
 
 TEST_F(Cascade, AcceptsTheCheapAnswerThatPassesTheChecks) {
   primary_.enqueue(Script().status(200, {}, completionJson("cheap and fine")));
@@ -156,6 +176,68 @@ TEST_F(Cascade, VerifierHighGradeAccepts) {
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.header("x-pointsman-deployment"), "mini");
   EXPECT_EQ(backup_.requestCount(), 1u);
+}
+
+TEST_F(Cascade, MinScoreAcceptsAnswerTheScorerRatesHigh) {
+  primary_.enqueue(Script().status(200, {}, completionJson(kBoxedAnswer)));
+  startScoredCascade();
+
+  const auto response = postChat(boxedQuestion());
+
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.header("x-pointsman-deployment"), "mini");
+  EXPECT_EQ(response.header("x-pointsman-cascade"), "mini:accepted");
+  EXPECT_EQ(backup_.requestCount(), 0u);
+}
+
+TEST_F(Cascade, MinScoreEscalatesAnswerTheScorerRatesLow) {
+  primary_.enqueue(Script().status(200, {}, completionJson(kHedgedAnswer)));
+  backup_.enqueue(Script().status(200, {}, completionJson(kBoxedAnswer, "backup-model")));
+  startScoredCascade();
+
+  const auto response = postChat(boxedQuestion());
+
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.header("x-pointsman-deployment"), "backup-mini");
+  const std::string trace = response.header("x-pointsman-cascade");
+  EXPECT_EQ(trace.rfind("mini:rejected(score=", 0), 0u) << trace;
+  EXPECT_NE(trace.find("<0.30) backup-mini:answered"), std::string::npos) << trace;
+  EXPECT_EQ(backup_.requestCount(), 1u);
+}
+
+TEST_F(Cascade, StreamedMinScoreAcceptsAnswerTheScorerRatesHigh) {
+  primary_.enqueue(Script().status(200, {}, completionJson(kBoxedAnswer)));
+  startScoredCascade();
+
+  auto stream = openStream(boxedQuestion(true));
+  const auto events = stream->readAll(milliseconds(5000));
+
+  ASSERT_EQ(stream->status(), 200);
+  EXPECT_EQ(stream->head().header("x-pointsman-deployment"), "mini");
+  EXPECT_EQ(stream->head().header("x-pointsman-cascade"), "mini:accepted");
+  ASSERT_GE(events.size(), 1u);
+  EXPECT_EQ(json::parse(events[0].data)["choices"][0]["delta"]["content"], kBoxedAnswer);
+  EXPECT_EQ(backup_.requestCount(), 0u);
+}
+
+TEST_F(Cascade, StreamedMinScoreEscalatesToALiveStream) {
+  primary_.enqueue(Script().status(200, {}, completionJson(kHedgedAnswer)));
+  backup_.enqueue(Script().streamHeaders().chunk(roleEvent()).chunk(contentEvent("\\boxed{51}")).chunk(finishEvent())
+                      .chunk(doneEvent()).endChunked());
+  startScoredCascade();
+
+  auto stream = openStream(boxedQuestion(true));
+  const auto events = stream->readAll(milliseconds(5000));
+
+  ASSERT_EQ(stream->status(), 200);
+  EXPECT_EQ(stream->head().header("x-pointsman-deployment"), "backup-mini");
+  EXPECT_EQ(stream->head().header("x-pointsman-cascade").rfind("mini:rejected(score=", 0), 0u)
+      << stream->head().header("x-pointsman-cascade");
+  ASSERT_EQ(backup_.requestCount(), 1u);
+  EXPECT_EQ(json::parse(backup_.requests()[0].body)["stream"], true);
+  std::string text;
+  for (const auto& event : events) text += event.data;
+  EXPECT_NE(text.find("boxed{51}"), std::string::npos);
 }
 
 }  // namespace

@@ -11,9 +11,8 @@
 
 namespace pointsman::analyze {
 
-/// The model files the analyzers load.
-// TODO: no config key names these files yet, so the gateway runs the analyzers without models:
-// every task reads as chat and person names are not detected.
+/// The model files the analyzers load. The gateway reads them from `analyzers:` in the config
+/// (analyze::RouteAnalyzers::load); tests and benchmarks name them here directly.
 struct AnalyzerFiles {
   /// The task classifier's weights, e.g. models/task_classifier.json.
   std::filesystem::path task_classifier;

@@ -83,6 +83,9 @@ struct Features {
 
   /// Filled only when a route with semantic examples asked for it.
   std::optional<SemanticMatch> semantic;
+  /// The reason `semantic` is empty although the route has examples, e.g. a failed call to the
+  /// embeddings deployment, and empty otherwise. The semantic policy copies it into the trace.
+  std::string semantic_unavailable;
 };
 
 }  // namespace pointsman::analyze

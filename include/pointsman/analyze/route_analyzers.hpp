@@ -1,8 +1,10 @@
 #pragma once
 
 #include <pointsman/analyze/analyzers.hpp>
+#include <pointsman/analyze/answer_scorer.hpp>
 #include <pointsman/analyze/drift_reference.hpp>
 #include <pointsman/analyze/learned_router.hpp>
+#include <pointsman/analyze/semantic_embedded_examples.hpp>
 #include <pointsman/analyze/semantic_router.hpp>
 #include <pointsman/config/config.hpp>
 #include <pointsman/config/loader.hpp>
@@ -32,8 +34,9 @@ class AnalyzerLoadError : public std::runtime_error {
 
 /// The analyzer models of one config snapshot and what each route asks of them: the task
 /// classifier and PII detector for every request, the learned router's score for routes that
-/// read `complexity`, and one semantic router per route with `semantic:` examples. Built once per
-/// snapshot, then only read, so every worker thread shares one instance.
+/// read `complexity`, one semantic router per route with `semantic:` examples (or its examples
+/// for an embeddings deployment to encode), and the answer scorer of cascades with `min_score`. Built once per snapshot, then only read, so every worker
+/// thread shares one instance.
 class RouteAnalyzers {
  public:
   /// Loads the files that `config.analyzers` names and builds the semantic routers. Throws
@@ -41,7 +44,9 @@ class RouteAnalyzers {
   static std::shared_ptr<const RouteAnalyzers> load(const config::Config& config);
 
   /// Runs every analyzer on a request sent to `route`. `complexity` is filled only when the
-  /// route reads it and a learned router is loaded, `semantic` only when the route has examples.
+  /// route reads it and a learned router is loaded, `semantic` only when the route has examples
+  /// for the built-in encoder. A route whose examples an embeddings deployment encodes gets
+  /// `semantic` from the app module, which calls that deployment.
   Features analyze(const ChatRequest& request, std::string_view route) const;
 
   /// Extracts and analyzes a chat completions body; nothing when it is not a JSON object.
@@ -49,21 +54,33 @@ class RouteAnalyzers {
 
   /// Null when `analyzers.learned_router` is not set.
   const LearnedRouter* learnedRouter() const { return learned_ ? &*learned_ : nullptr; }
+  /// Null when `analyzers.answer_scorer` is not set.
+  const AnswerScorer* answerScorer() const { return answer_scorer_ ? &*answer_scorer_ : nullptr; }
   /// The learned router's training distributions; empty without a learned router, with
   /// `drift.reference: first_window`, or for a model file that records none.
   const TrainingReference& trainingReference() const { return training_reference_; }
   /// True when `route` has a `learned` policy or a `complexity` condition.
   bool readsComplexity(std::string_view route) const { return complexity_routes_.contains(route); }
-  /// The semantic router of `route`, or null when the route has no `semantic:` examples.
+  /// The semantic router of `route`, or null when the route has no `semantic:` examples or an
+  /// embeddings deployment encodes them.
   const SemanticRouter* semanticRouter(std::string_view route) const;
+  /// The examples of `route` for its `semantic.encoder` deployment, or null when the route has
+  /// no such encoder.
+  const EmbeddedExamples* embeddedExamples(std::string_view route) const;
 
  private:
   Analyzers base_;
   std::optional<LearnedRouter> learned_;
+  std::optional<AnswerScorer> answer_scorer_;
   TrainingReference training_reference_;
   std::set<std::string, std::less<>> complexity_routes_;
   std::map<std::string, SemanticRouter, std::less<>> semantic_routes_;
+  std::map<std::string, EmbeddedExamples, std::less<>> embedded_routes_;
 };
+
+/// The text that the learned and semantic routers read from a chat request: the last user
+/// message, or every message when there is no user message.
+std::string routingText(const ChatRequest& request);
 
 /// Analyzes a chat completions body sent to `route` with the models of `config`'s snapshot, or
 /// without models when it has none loaded (a config built in code). Empty features when the

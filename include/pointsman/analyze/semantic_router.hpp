@@ -34,9 +34,8 @@ struct SemanticRouterOptions {
 
 /// Matches a request text to the route whose example utterances it resembles most, using the
 /// hashed TF-IDF encoder with its idf fitted on all examples. Built once, then read-only and
-/// thread-safe.
-// TODO: dense embeddings from an `EmbeddingSource` (an OpenAI-compatible /v1/embeddings
-// endpoint) are not wired in; routes match on the hashed TF-IDF encoding only.
+/// thread-safe. A route whose `semantic.encoder` names an embeddings deployment uses
+/// `DenseSemanticRouter` instead.
 class SemanticRouter {
  public:
   /// Builds the router from route name to example utterances. Throws `std::invalid_argument`

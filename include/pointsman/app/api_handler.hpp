@@ -1,6 +1,9 @@
 #pragma once
 
+#include <pointsman/analyze/features.hpp>
+#include <pointsman/analyze/semantic_embedded_examples.hpp>
 #include <pointsman/api/api_error.hpp>
+#include <pointsman/app/semantic_embedder.hpp>
 #include <pointsman/config/config_store.hpp>
 #include <pointsman/http/connection_pool.hpp>
 #include <pointsman/http/incoming_request.hpp>
@@ -53,10 +56,14 @@ class ApiHandler {
   boost::asio::awaitable<void> listModels(RequestScope& scope, std::string_view model_id);
   boost::asio::awaitable<void> sendError(RequestScope& scope, const api::ApiError& error);
   void record(RequestScope& scope);
+  /// Fills `features.semantic` through the route's embeddings encoder (app::SemanticEmbedder).
+  boost::asio::awaitable<void> embedSemantic(RequestScope& scope, const analyze::EmbeddedExamples& examples,
+                                             std::string_view body, analyze::Features& features);
 
   ApiContext& context_;
   http::ConnectionPool pool_;
   upstream::PlanExecutor executor_;
+  SemanticEmbedder embedder_;
 };
 
 }  // namespace pointsman::app

@@ -31,8 +31,8 @@ struct DriftConfig {
 
 /// `analyzers:` — model files, each an absolute path or one relative to the config file's folder
 /// (the loader stores it resolved). An empty path turns that model off: without a task classifier
-/// every task reads as chat, without a gazetteer person names are not found, and without a
-/// learned router `complexity` stays empty.
+/// every task reads as chat, without a gazetteer person names are not found, without a learned
+/// router `complexity` stays empty, and without an answer scorer no cascade may set `min_score`.
 struct AnalyzersConfig {
   /// `task_classifier`: the task classifier's weights, e.g. models/task_classifier.json.
   std::string task_classifier;
@@ -40,6 +40,9 @@ struct AnalyzersConfig {
   std::string person_names;
   /// `learned_router`: the learned router's model, e.g. models/learned-router.json.
   std::string learned_router;
+  /// `answer_scorer`: the cascade answer scorer that `accept.min_score` asks, e.g.
+  /// models/answer-scorer.json.
+  std::string answer_scorer;
   DriftConfig drift;
 };
 

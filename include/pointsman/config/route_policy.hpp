@@ -4,6 +4,8 @@
 // loader compiles each `when:` condition into a Condition here, so a request evaluates enums,
 // bit masks and numbers, and compares strings only for headers, key names and request fields.
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -100,11 +102,28 @@ struct SemanticRouteConfig {
   std::vector<std::string> use;
 };
 
+/// `encoder:` in a semantic policy — an OpenAI-compatible embeddings deployment that encodes the
+/// examples and each request's text, in place of the built-in hashed TF-IDF encoder.
+struct SemanticEncoderConfig {
+  /// `deployment`: a deployment with the `embeddings` capability.
+  std::string deployment;
+  /// `dimensions`: sent as the embeddings request's `dimensions` when set; 0 (the default) lets
+  /// the model choose.
+  int dimensions = 0;
+  /// `timeout_ms`: the longest wait for one embeddings call, in milliseconds. Default 2000.
+  std::chrono::milliseconds timeout{2000};
+  /// `cache_entries`: request-text embeddings kept per worker thread, least recently used
+  /// evicted first. 0 turns the cache off. Default 10000.
+  std::size_t cache_entries = 10000;
+};
+
 /// `semantic:` — routes described by examples. The analyzer's semantic router finds the closest
 /// example; below `threshold` the policy does not match and evaluation falls through.
 struct SemanticPolicyConfig {
   /// `threshold`: the lowest cosine similarity that counts as a match, in [-1, 1]. Default 0.75.
   double threshold = 0.75;
+  /// `encoder`: the embeddings deployment; without it the built-in hashed encoder is used.
+  std::optional<SemanticEncoderConfig> encoder;
   std::vector<SemanticRouteConfig> routes;
 };
 

@@ -24,9 +24,10 @@ struct AcceptanceContext {
 
 /// Checks one non-streamed chat completion body against the cascade's `accept:` block. Returns
 /// nothing when the answer is accepted, or the first failed check as an operator-readable reason
-/// (e.g. "finish_reason=length"), which goes into the decision trace.
+/// (e.g. "finish_reason=length"), which goes into the decision trace. `model` is the upstream
+/// model id that wrote the answer, which the answer scorer reads.
 std::optional<std::string> rejectReason(const config::CascadeChecksConfig& checks, const AcceptanceContext& context,
-                                        std::string_view completion_body, std::string_view deployment);
+                                        std::string_view completion_body, std::string_view model);
 
 /// True when `text` reads as a refusal ("I can't help with that", "As an AI, I cannot ...").
 bool looksLikeRefusal(std::string_view text);

@@ -7,8 +7,9 @@
 namespace pointsman::route {
 
 /// Sends a request to the semantic route whose examples it resembles, as the analyzer's
-/// `features.semantic` reports it. Below `threshold`, with no match, or with a match to a route
-/// this policy does not list, the policy does not match.
+/// `features.semantic` reports it. Below `threshold`, with no match (the decision trace then
+/// gives `features.semantic_unavailable` when set), or with a match to a route this policy does
+/// not list, the policy does not match.
 class SemanticPolicy {
  public:
   explicit SemanticPolicy(const config::SemanticPolicyConfig& config) : config_(config) {}

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pointsman::analyze {
 namespace {
@@ -189,6 +190,52 @@ TEST(RouteAnalyzers, SemanticMatchOnlyOnRouteWithExamples) {
   EXPECT_EQ(support.semantic->route, "billing");
   EXPECT_GT(support.semantic->similarity, 0.4);
   EXPECT_FALSE(plain.semantic.has_value());
+}
+
+TEST(RouteAnalyzers, EncoderRouteKeepsExamplesForTheDeployment) {
+  const auto yaml = configYaml("", R"(
+  support:
+    semantic:
+      encoder: { deployment: embed, dimensions: 64 }
+      routes:
+        billing: { examples: ["refund my last invoice"], use: [strong] }
+        shipping: { examples: ["where is my parcel", "track my delivery"], use: [weak] }
+)");
+  // configYaml() has no embeddings deployment, so one is added under `models:`.
+  const auto with_embed = std::string(yaml).insert(yaml.find("  weak:"), "  embed: { provider: sim, capabilities: [embeddings] }\n");
+  const auto result = loadWithAnalyzers(with_embed);
+  ASSERT_TRUE(result.ok()) << result.errors.front().toString();
+  const auto& analyzers = *result.config->loaded_analyzers;
+
+  const EmbeddedExamples* examples = analyzers.embeddedExamples("support");
+  const Features features = analyzeForRoute(*result.config, "support", chat("support", "where is my parcel"));
+
+  ASSERT_NE(examples, nullptr);
+  EXPECT_EQ(analyzers.semanticRouter("support"), nullptr);
+  EXPECT_EQ(examples->encoder().deployment, "embed");
+  EXPECT_EQ(examples->texts(), (std::vector<std::string>{"refund my last invoice", "where is my parcel", "track my delivery"}));
+  // Outside the request path nothing calls the deployment, and the features say so.
+  EXPECT_FALSE(features.semantic.has_value());
+  EXPECT_FALSE(features.semantic_unavailable.empty());
+}
+
+TEST(RouteAnalyzers, AnswerScorerLoadsFromItsKey) {
+  const auto result = loadWithAnalyzers(configYaml("  answer_scorer: answer-scorer.json\n", "  plain: { use: [weak] }\n"));
+  ASSERT_TRUE(result.ok()) << result.errors.front().toString();
+
+  const AnswerScorer* scorer = result.config->loaded_analyzers->answerScorer();
+
+  ASSERT_NE(scorer, nullptr);
+  const double score = scorer->score("What is 2 + 2?", "2 + 2 = 4.", "gemini-2.0-flash-001");
+  EXPECT_GE(score, 0.0);
+  EXPECT_LE(score, 1.0);
+}
+
+TEST(RouteAnalyzers, MissingAnswerScorerFileIsConfigError) {
+  const auto result = loadWithAnalyzers(configYaml("  answer_scorer: no-such-scorer.json\n", "  plain: { use: [weak] }\n"));
+
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors.front().path, "analyzers.answer_scorer");
 }
 
 TEST(RouteAnalyzers, ConfigWithoutLoadedModelsStillAnalyzes) {

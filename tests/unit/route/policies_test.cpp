@@ -166,6 +166,20 @@ TEST(SemanticPolicy, BelowThresholdFallsThrough) {
   EXPECT_EQ(candidateNames(none_plan), std::vector<std::string>{"local"});
 }
 
+TEST(SemanticPolicy, EncoderFailureFallsThroughWithReason) {
+  const auto config = loadRoutes(kSemanticRoute);
+  analyze::Features failed;
+  failed.semantic_unavailable = "encoder embed failed: status 502, flags UF";
+
+  const Plan plan = planFor(*config, "helper", {&failed, nullptr, {}, {}});
+
+  EXPECT_EQ(candidateNames(plan), std::vector<std::string>{"local"});
+  ASSERT_EQ(plan.trace.rules.size(), 2u);  // rule 0, then otherwise
+  EXPECT_FALSE(plan.trace.rules[0].matched);
+  EXPECT_EQ(plan.trace.rules[0].detail, "no conditions; no semantic match: encoder embed failed: status 502, flags UF");
+  EXPECT_EQ(plan.trace.toJson()["inputs"]["semantic_route"], "unavailable");
+}
+
 TEST(SemanticPolicy, ConfigKeepsExamplesForTheEncoder) {
   const auto config = loadRoutes(kSemanticRoute);
 
@@ -209,7 +223,9 @@ TEST(LearnedPolicy, MissingScoreChoosesStrong) {
 }
 
 TEST(CascadePolicy, PlanCarriesStrategyAndChecks) {
+  // The loader only records the scorer's path; the analyze module loads the file.
   const auto config = loadRoutes(R"(
+analyzers: { answer_scorer: answer-scorer.json }
 routes:
   frugal:
     cascade:

@@ -28,7 +28,7 @@ routes:
 TEST(RoutePolicyConfig, UnknownDeploymentNamesDefinedOnes) {
   EXPECT_THAT(routeErrors("routes:\n  auto:\n    rules:\n      - { when: {}, use: [gpt5] }\n"),
               ElementsAre("routes.auto.rules[0].use[0]: unknown deployment \"gpt5\"; defined deployments: "
-                          "local, local2, mini, sonnet"));
+                          "embed, local, local-embed, local2, mini, sonnet"));
   EXPECT_THAT(routeErrors("routes:\n  auto: { learned: { strong: opus, weak: mini } }\n"),
               ElementsAre(HasSubstr("routes.auto.learned.strong: unknown deployment \"opus\"")));
 }
@@ -75,6 +75,78 @@ TEST(RoutePolicyConfig, PolicyFieldRanges) {
               ElementsAre(HasSubstr("routes.a.cost.downgrade_to: missing")));
   EXPECT_THAT(routeErrors("routes:\n  a: { semantic: { threshold: 0.5 } }\n"),
               ElementsAre(HasSubstr("routes.a.semantic.routes: missing")));
+}
+
+TEST(RoutePolicyConfig, MinScoreNeedsAnswerScorer) {
+  EXPECT_THAT(routeErrors("routes:\n  a: { cascade: { use: [mini, sonnet], accept: { min_score: 0.5 } } }\n"),
+              ElementsAre(HasSubstr("routes.a.cascade.accept.min_score: needs the answer scorer, but "
+                                    "analyzers.answer_scorer is not set")));
+  EXPECT_THAT(routeErrors("analyzers: { answer_scorer: answer-scorer.json }\n"
+                          "routes:\n  a: { cascade: { use: [mini, sonnet], accept: { min_score: 0.5 } } }\n"),
+              ElementsAre());
+}
+
+constexpr const char* kSemanticWithEncoder = R"(
+      - semantic:
+          encoder: { deployment: %s }
+          routes: { coding: { examples: ["fix this bug"], use: [sonnet] } }
+    otherwise: { use: [mini] }
+)";
+
+std::string semanticRouteWithEncoder(const std::string& deployment, const std::string& firstRule = {}) {
+  std::string routes = "routes:\n  a:\n    rules:\n" + firstRule;
+  std::string rule = kSemanticWithEncoder;
+  rule.replace(rule.find("%s"), 2, deployment);
+  return routes + rule;
+}
+
+TEST(RoutePolicyConfig, SemanticEncoderReadsItsFields) {
+  const auto config = testing::loadRoutes(R"(
+routes:
+  a:
+    semantic:
+      encoder: { deployment: embed, dimensions: 256, timeout_ms: 500, cache_entries: 100 }
+      routes: { coding: { examples: ["fix this bug"], use: [sonnet] } }
+)");
+  ASSERT_NE(config, nullptr);
+  const auto& semantic = std::get<config::SemanticPolicyConfig>(config->routes.at("a").otherwise->policy);
+
+  ASSERT_TRUE(semantic.encoder.has_value());
+  EXPECT_EQ(semantic.encoder->deployment, "embed");
+  EXPECT_EQ(semantic.encoder->dimensions, 256);
+  EXPECT_EQ(semantic.encoder->timeout, std::chrono::milliseconds(500));
+  EXPECT_EQ(semantic.encoder->cache_entries, 100u);
+}
+
+TEST(RoutePolicyConfig, SemanticEncoderMustBeAnEmbeddingsDeployment) {
+  EXPECT_THAT(routeErrors(semanticRouteWithEncoder("gpt5")),
+              ElementsAre(HasSubstr("routes.a.rules[0].semantic.encoder.deployment: unknown deployment \"gpt5\"")));
+  EXPECT_THAT(routeErrors(semanticRouteWithEncoder("mini")),
+              ElementsAre(HasSubstr("routes.a.rules[0].semantic.encoder.deployment: deployment \"mini\" does not "
+                                    "list the embeddings capability")));
+  EXPECT_THAT(routeErrors(semanticRouteWithEncoder("embed")), ElementsAre());
+}
+
+TEST(RoutePolicyConfig, SemanticEncoderStaysOnPremisesWhenRouteDoes) {
+  const std::string onPremisesRule = "      - { when: { pii: any }, use: [local], on_premises_only: true }\n";
+
+  EXPECT_THAT(routeErrors(semanticRouteWithEncoder("embed", onPremisesRule)),
+              ElementsAre(HasSubstr("routes.a.rules[1].semantic.encoder.deployment: this route keeps requests on "
+                                    "premises")));
+  EXPECT_THAT(routeErrors(semanticRouteWithEncoder("local-embed", onPremisesRule)), ElementsAre());
+}
+
+TEST(RoutePolicyConfig, SemanticPoliciesOfARouteShareOneEncoder) {
+  EXPECT_THAT(routeErrors(R"(
+routes:
+  a:
+    rules:
+      - semantic: { encoder: { deployment: embed }, routes: { coding: { examples: ["fix it"], use: [sonnet] } } }
+    otherwise:
+      semantic: { routes: { chat: { examples: ["hello"], use: [mini] } } }
+)"),
+              ElementsAre(HasSubstr("routes.a.otherwise.semantic.encoder: the semantic policies of one route share "
+                                    "one encoder, but an earlier one uses embed")));
 }
 
 TEST(RoutePolicyConfig, RangeConditionCompilesBounds) {

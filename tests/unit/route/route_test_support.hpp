@@ -25,6 +25,8 @@ models:
   sonnet: { provider: other, price: { input: 3.00, output: 15.00 }, context: 200000, capabilities: [tools, vision, json] }
   local: { provider: onprem, price: { input: 0, output: 0 }, context: 32000 }
   local2: { provider: onprem2, price: { input: 0, output: 0 }, context: 8000 }
+  embed: { provider: cloud, price: { input: 0.02, output: 0 }, context: 8191, capabilities: [embeddings] }
+  local-embed: { provider: onprem, price: { input: 0, output: 0 }, context: 8191, capabilities: [embeddings] }
 )";
 
 /// Loads the deployments above plus `routes`, and fails the test on any config error.
