@@ -216,19 +216,21 @@ boost::asio::awaitable<Nanos> RedisStore::counter(const std::string& scope) {
   co_return value;
 }
 
-std::vector<StoredKey> RedisStore::loadKeys() {
-  std::promise<std::vector<StoredKey>> promise;
+std::optional<std::vector<StoredKey>> RedisStore::loadKeys() {
+  std::promise<std::optional<std::vector<StoredKey>>> promise;
   post([this, &promise](redisContext* context) {
     std::vector<StoredKey> keys;
     const std::string hash = settings_.key_prefix + "keys";
     auto reply = wrap(context != nullptr ? static_cast<redisReply*>(redisCommand(context, "HVALS %s", hash.c_str()))
                                          : nullptr);
-    if (reply && reply->type == REDIS_REPLY_ARRAY) {
-      for (std::size_t i = 0; i < reply->elements; ++i) {
-        std::string problem;
-        if (auto key = storedKeyFromJson(std::string_view(reply->element[i]->str, reply->element[i]->len), problem)) {
-          keys.push_back(std::move(*key));
-        }
+    if (!reply || reply->type != REDIS_REPLY_ARRAY) {
+      promise.set_value(std::nullopt);
+      return;
+    }
+    for (std::size_t i = 0; i < reply->elements; ++i) {
+      std::string problem;
+      if (auto key = storedKeyFromJson(std::string_view(reply->element[i]->str, reply->element[i]->len), problem)) {
+        keys.push_back(std::move(*key));
       }
     }
     promise.set_value(std::move(keys));

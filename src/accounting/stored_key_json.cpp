@@ -7,15 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* periodName(config::BudgetPeriod period) {
-  switch (period) {
-    case config::BudgetPeriod::Day: return "day";
-    case config::BudgetPeriod::Month: return "month";
-    case config::BudgetPeriod::Total: return "total";
-  }
-  return "day";
-}
-
 std::optional<config::BudgetPeriod> periodFrom(const std::string& name) {
   if (name == "day") return config::BudgetPeriod::Day;
   if (name == "month") return config::BudgetPeriod::Month;
@@ -49,7 +40,7 @@ std::string storedKeyToJson(const StoredKey& stored) {
                 {"tier", key.tier},     {"routes", key.limits.routes},  {"deployments", key.limits.deployments},
                 {"labels", key.labels}, {"created_at", stored.created_at}};
   if (key.limits.budget) {
-    document["budget"] = {{"usd", key.limits.budget->usd}, {"per", periodName(key.limits.budget->per)}};
+    document["budget"] = {{"usd", key.limits.budget->usd}, {"per", config::budgetPeriodName(key.limits.budget->per)}};
   }
   if (key.limits.rpm) document["rpm"] = *key.limits.rpm;
   if (key.limits.tpm) document["tpm"] = *key.limits.tpm;

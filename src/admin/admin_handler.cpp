@@ -1,5 +1,9 @@
 #include <pointsman/admin/admin_handler.hpp>
 
+#include "admin/admin_replies.hpp"
+#include "admin/keys_endpoint.hpp"
+#include "admin/spend_endpoint.hpp"
+
 #include <pointsman/admin/explain.hpp>
 #include <pointsman/admin/redacted_config.hpp>
 #include <pointsman/http/error_body.hpp>
@@ -13,12 +17,6 @@ namespace pointsman::admin {
 namespace asio = boost::asio;
 
 namespace {
-
-http::HeaderList jsonHeaders() {
-  http::HeaderList headers;
-  headers.emplace_back("content-type", "application/json");
-  return headers;
-}
 
 std::string_view pathOf(const http::RequestMessage& message) {
   std::string_view target(message.target().data(), message.target().size());
@@ -70,15 +68,41 @@ bool AdminHandler::authorized(const http::RequestMessage& message, const config:
   return constantTimeEquals(value.substr(kBearer.size()), config.admin.token.reveal());
 }
 
+namespace {
+
+enum class AdminPath { Unknown, Metrics, Config, Explain, Spend, Keys };
+
+/// Which endpoint `path` names; `key_name` gets the name of `/admin/keys/{name}`.
+AdminPath classify(std::string_view path, std::string_view& key_name) {
+  if (path == "/metrics") return AdminPath::Metrics;
+  if (path == "/admin/config") return AdminPath::Config;
+  if (path == "/admin/explain") return AdminPath::Explain;
+  if (path == "/admin/spend") return AdminPath::Spend;
+  if (path == "/admin/keys") return AdminPath::Keys;
+  constexpr std::string_view kKeyPrefix = "/admin/keys/";
+  if (path.starts_with(kKeyPrefix) && path.size() > kKeyPrefix.size() &&
+      path.find('/', kKeyPrefix.size()) == std::string_view::npos) {
+    key_name = path.substr(kKeyPrefix.size());
+    return AdminPath::Keys;
+  }
+  return AdminPath::Unknown;
+}
+
+}  // namespace
+
+void AdminHandler::attachAccounting(AccountingAdmin* accounting) { accounting_ = accounting; }
+
 asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http::ResponseWriter& writer) {
   const auto path = pathOf(request.message);
   if (co_await answerHealthProbe(path, state_, {}, writer)) co_return;
 
+  // Unknown paths get 404 before the token check, so the answer reveals nothing a scan of the
+  // documented paths would not.
   const auto config = config_store_.current();
-  const bool known_path = path == "/metrics" || path == "/admin/config" || path == "/admin/explain";
-  if (!known_path) {
-    co_await writer.sendResponse(404, jsonHeaders(),
-                                 http::openAiErrorBody("Unknown admin path.", "invalid_request_error", {}, "unknown_url"));
+  std::string_view key_name;
+  const auto endpoint = classify(path, key_name);
+  if (endpoint == AdminPath::Unknown) {
+    co_await sendError(writer, 404, "Unknown admin path.", "invalid_request_error", {}, "unknown_url");
     co_return;
   }
   if (!authorized(request.message, *config)) {
@@ -91,20 +115,30 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
                                                        {}, "invalid_admin_token"));
     co_return;
   }
-  if (path == "/admin/explain") {
-    co_await answerExplain(request, writer, *config);
-    co_return;
-  }
-  if (request.message.method() != boost::beast::http::verb::get) {
-    auto headers = jsonHeaders();
-    headers.emplace_back("allow", "GET");
-    co_await writer.sendResponse(405, std::move(headers),
-                                 http::openAiErrorBody("Only GET is allowed here.", "invalid_request_error", {},
-                                                       "method_not_allowed"));
-    co_return;
+
+  switch (endpoint) {
+    case AdminPath::Explain:
+      co_await answerExplain(request, writer, *config);
+      co_return;
+    case AdminPath::Spend:
+    case AdminPath::Keys:
+      if (accounting_ == nullptr) {
+        co_await sendError(writer, 503, "Accounting is not running.", "server_error", {}, "accounting_unavailable");
+      } else if (endpoint == AdminPath::Spend) {
+        co_await answerSpend(request, writer, *accounting_);
+      } else {
+        co_await answerKeys(request, writer, *config, *accounting_, key_name);
+      }
+      co_return;
+    default:
+      break;
   }
 
-  if (path == "/metrics") {
+  if (request.message.method() != boost::beast::http::verb::get) {
+    co_await sendMethodNotAllowed(writer, "GET");
+    co_return;
+  }
+  if (endpoint == AdminPath::Metrics) {
     http::HeaderList headers;
     headers.emplace_back("content-type", "text/plain; version=0.0.4; charset=utf-8");
     co_await writer.sendResponse(200, std::move(headers), registry_.renderPrometheusText());
@@ -116,14 +150,10 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
 asio::awaitable<void> AdminHandler::answerExplain(http::IncomingRequest& request, http::ResponseWriter& writer,
                                                   const config::Config& config) {
   if (request.message.method() != boost::beast::http::verb::post) {
-    auto headers = jsonHeaders();
-    headers.emplace_back("allow", "POST");
-    co_await writer.sendResponse(405, std::move(headers),
-                                 http::openAiErrorBody("Only POST is allowed here.", "invalid_request_error", {},
-                                                       "method_not_allowed"));
+    co_await sendMethodNotAllowed(writer, "POST");
     co_return;
   }
-  auto result = explainRequest(config, request.message.body());
+  auto result = explainRequest(config, request.message.body(), accounting_);
   co_await writer.sendResponse(result.status, jsonHeaders(), std::move(result.body));
 }
 

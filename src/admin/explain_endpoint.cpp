@@ -65,16 +65,33 @@ struct StandIn {
   std::map<std::string, std::string> headers;
 };
 
-std::optional<ExplainResult> readStandIn(json& request, StandIn& stand_in) {
-  if (request.contains("key")) {
-    // TODO: look the key up in the accounting registry; the admin listener has no access to it yet.
-    return invalid("Looking up a client key is not supported by explain yet; pass \"principal\" fields instead.", "key");
+/// Stands in the caller of a client key, as authentication would on the request path.
+std::optional<ExplainResult> readKey(json& request, const AccountingAdmin* accounting, StandIn& stand_in) {
+  const auto key = request.find("key");
+  if (key == request.end()) return std::nullopt;
+  if (!key->is_string()) return invalid("\"key\" must be a client key as a string.", "key");
+  const auto registry = accounting == nullptr ? nullptr : accounting->registry();
+  const auto* principal = registry == nullptr ? nullptr : registry->find(key->get<std::string>());
+  if (principal == nullptr) return invalid("No client key matches \"key\".", "key");
+
+  stand_in.principal.key_name = principal->key_name;
+  stand_in.principal.team = principal->team;
+  stand_in.principal.tier = principal->tier;
+  stand_in.labels = principal->labels;
+  if (principal->limits.budget || principal->team_budget) {
+    stand_in.principal.budget_remaining = accounting->lastBudgetShare(principal->key_name).value_or(1.0);
   }
+  request.erase(key);
+  return std::nullopt;
+}
+
+std::optional<ExplainResult> readStandIn(json& request, const AccountingAdmin* accounting, StandIn& stand_in) {
+  if (auto error = readKey(request, accounting, stand_in)) return error;
   if (auto principal = request.find("principal"); principal != request.end()) {
     if (!principal->is_object()) return invalid("\"principal\" must be an object.", "principal");
-    stand_in.principal.tier = principal->value("tier", "");
-    stand_in.principal.key_name = principal->value("key_name", "");
-    stand_in.principal.team = principal->value("team", "");
+    stand_in.principal.tier = principal->value("tier", stand_in.principal.tier);
+    stand_in.principal.key_name = principal->value("key_name", stand_in.principal.key_name);
+    stand_in.principal.team = principal->value("team", stand_in.principal.team);
     if (auto share = principal->find("budget_remaining"); share != principal->end() && share->is_number()) {
       stand_in.principal.budget_remaining = share->get<double>();
     }
@@ -100,12 +117,12 @@ std::optional<ExplainResult> readStandIn(json& request, StandIn& stand_in) {
 
 }  // namespace
 
-ExplainResult explainRequest(const config::Config& config, std::string_view body) {
+ExplainResult explainRequest(const config::Config& config, std::string_view body, const AccountingAdmin* accounting) {
   json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!request.is_object()) return invalid("The explain body must be a JSON object: a chat completions request.", "");
 
   StandIn stand_in;
-  if (auto error = readStandIn(request, stand_in)) return *error;
+  if (auto error = readStandIn(request, accounting, stand_in)) return *error;
   const std::string chat_body = request.dump();
   auto parsed = api::parseRequest(api::Endpoint::ChatCompletions, chat_body);
   if (auto* error = std::get_if<api::ApiError>(&parsed)) return errorResult(*error);

@@ -22,6 +22,9 @@ struct Charge {
   Nanos cost = 0;
   bool estimated = false;
   std::int64_t tokens = 0;
+  /// The estimated counts when there was no usage.
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
 };
 
 const config::Price* priceOf(const config::Config& config, const std::string& deployment) {
@@ -29,11 +32,19 @@ const config::Price* priceOf(const config::Config& config, const std::string& de
   return found == config.models.end() ? nullptr : &found->second.price;
 }
 
-/// The real cost from the usage; without usage, an answered request is charged its worst case
-/// at the deployment that answered, and a request that got no answer costs nothing.
-// TODO: count the tokens a cut stream relayed instead of charging its worst case.
+/// What the gateway saw of an answer that came without usage.
+struct RelayedAnswer {
+  bool answered = false;
+  /// Content events of a stream relayed to the client; 0 for a JSON answer.
+  std::int64_t stream_events = 0;
+};
+
+/// The real cost from the usage. Without usage, a stream that relayed content (cut, or its
+/// client gone) is charged the estimated prompt plus one output token per relayed event. Any
+/// other answered request is charged its worst case at the deployment that answered, and a
+/// request that got no answer costs nothing.
 Charge chargeFor(const config::Config& config, const std::string& deployment, const std::optional<api::Usage>& usage,
-                 std::int64_t prompt_tokens, std::int64_t max_output_tokens, bool answered) {
+                 std::int64_t prompt_tokens, std::int64_t max_output_tokens, RelayedAnswer relayed) {
   Charge charge;
   const config::Price* price = priceOf(config, deployment);
   if (price == nullptr) return charge;
@@ -49,9 +60,12 @@ Charge chargeFor(const config::Config& config, const std::string& deployment, co
     }
     return charge;
   }
-  if (!answered) return charge;
-  charge.cost = accounting::worstCaseCost(*price, prompt_tokens, max_output_tokens);
-  charge.tokens = prompt_tokens + max_output_tokens;
+  if (!relayed.answered && relayed.stream_events == 0) return charge;
+  const std::int64_t output_tokens = relayed.stream_events > 0 ? relayed.stream_events : max_output_tokens;
+  charge.cost = accounting::worstCaseCost(*price, prompt_tokens, output_tokens);
+  charge.tokens = prompt_tokens + output_tokens;
+  charge.prompt_tokens = prompt_tokens;
+  charge.completion_tokens = output_tokens;
   charge.estimated = true;
   return charge;
 }
@@ -128,7 +142,7 @@ asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, std:
   }
   execution.cost_note = [config, prompt_tokens, output_tokens](const std::string& deployment,
                                                                const std::optional<api::Usage>& usage) {
-    return accounting::formatUsd(chargeFor(*config, deployment, usage, prompt_tokens, output_tokens, true).cost);
+    return accounting::formatUsd(chargeFor(*config, deployment, usage, prompt_tokens, output_tokens, {true, 0}).cost);
   };
   if (accounting.principal == nullptr) co_return std::nullopt;
 
@@ -169,9 +183,9 @@ asio::awaitable<void> settle(AccountingState& state, const config::Config& confi
     co_return;
   }
 
-  const bool answered = outcome.status >= 200 && outcome.status < 300;
+  const RelayedAnswer relayed{outcome.status >= 200 && outcome.status < 300, outcome.relayed_stream_events};
   const auto charge = chargeFor(config, outcome.deployment, outcome.usage, accounting.facts.estimated_prompt_tokens,
-                                maxOutputTokens(config, accounting.facts), answered);
+                                maxOutputTokens(config, accounting.facts), relayed);
   record.cost_usd = accounting::usdFromNanos(charge.cost);
   record.cost_estimated = charge.estimated;
 
@@ -194,8 +208,8 @@ asio::awaitable<void> settle(AccountingState& state, const config::Config& confi
   entry.route = record.route;
   entry.deployment = outcome.deployment;
   entry.cost = charge.cost;
-  entry.prompt_tokens = outcome.usage ? outcome.usage->prompt_tokens : 0;
-  entry.completion_tokens = outcome.usage ? outcome.usage->completion_tokens : 0;
+  entry.prompt_tokens = outcome.usage ? outcome.usage->prompt_tokens : charge.prompt_tokens;
+  entry.completion_tokens = outcome.usage ? outcome.usage->completion_tokens : charge.completion_tokens;
   entry.estimated = charge.estimated;
 
   // Without a reservation only the ledger changes: the admission it settles is empty.

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace pointsman::app {
 
@@ -49,9 +50,31 @@ struct AccountingState {
   [[nodiscard]] std::optional<double> lastBudgetShare(const std::string& key_name) const;
   void noteBudgetShare(const std::string& key_name, double share);
 
+  /// The keys the store holds, as last loaded or changed through the admin API.
+  [[nodiscard]] std::vector<accounting::StoredKey> storedKeys() const;
+  /// Replaces the stored keys and swaps in a registry of `config`'s keys and these.
+  void useStoredKeys(std::vector<accounting::StoredKey> stored, const config::Config& config);
+  /// Like useStoredKeys, but does nothing when an admin call changed the keys after `version`
+  /// was read, because `stored` may then predate that change. Returns whether it replaced them.
+  bool useStoredKeysSince(std::uint64_t version, std::vector<accounting::StoredKey> stored,
+                          const config::Config& config);
+  /// Counts the changes made through the admin API.
+  [[nodiscard]] std::uint64_t storedKeysVersion() const;
+  /// Adds one stored key, or removes the stored key named `revoked`, and swaps in a new registry.
+  void addStoredKey(const accounting::StoredKey& key, const config::Config& config);
+  void removeStoredKey(const std::string& revoked, const config::Config& config);
+
  private:
+  /// Builds and swaps in the registry; the caller holds stored_keys_mutex_.
+  void rebuildRegistryLocked(const config::Config& config);
+
   mutable std::mutex shares_mutex_;
   std::unordered_map<std::string, double> shares_;
+  /// Serialises changes of the stored keys, so two admin calls on different workers cannot
+  /// each build a registry that misses the other's key.
+  mutable std::mutex stored_keys_mutex_;
+  std::vector<accounting::StoredKey> stored_keys_;
+  std::uint64_t stored_keys_version_ = 0;
 };
 
 /// One request's accounting state, from authentication to settlement.
@@ -75,6 +98,10 @@ std::unique_ptr<AccountingState> makeAccountingState(const config::Config& confi
 /// Rebuilds the key registry from `config` and the store's keys (after a reload or a change
 /// through the admin API). Blocks on the store; never call it on a worker's event loop.
 void reloadKeys(AccountingState& state, const config::Config& config);
+
+/// Picks up keys that another replica made or revoked in a shared store. Rebuilds the registry
+/// only when the set of stored keys changed. Blocks on the store, like reloadKeys.
+void syncStoredKeys(AccountingState& state, const config::Config& config);
 
 /// Finds the caller's principal. With `auth: keys`, a missing or unknown key is a 401.
 std::optional<api::ApiError> authenticate(AccountingState& state, const config::Config& config,

@@ -1,5 +1,6 @@
 #include <pointsman/app/gateway.hpp>
 
+#include "app/accounting_admin_view.hpp"
 #include "app/accounting_stage.hpp"
 #include "app/logging.hpp"
 #include "app/worker.hpp"
@@ -109,6 +110,8 @@ class Gateway {
         admin_handler_(store_, registry_, state_) {
     accounting_ = makeAccountingState(*initial, registry_);
     context_.accounting = accounting_.get();
+    accounting_admin_ = std::make_unique<AccountingAdminView>(*accounting_);
+    admin_handler_.attachAccounting(accounting_admin_.get());
     // Drift settings are read at start only: a reload keeps the running monitor and its windows.
     context_.drift = std::make_shared<telemetry::DriftMonitor>(registry_, analyze::driftFeaturesFor(*initial),
                                                               analyze::driftOptionsFor(*initial));
@@ -123,7 +126,12 @@ class Gateway {
     asio::io_context signal_io{1};
     asio::signal_set signals(signal_io, SIGTERM, SIGINT, SIGHUP);
     waitForSignal(signals);
+    if (accounting_->store_name == "redis") {
+      key_sync_timer_ = std::make_unique<asio::steady_timer>(signal_io);
+      scheduleKeySync();
+    }
     signal_io.run();
+    key_sync_timer_.reset();
 
     for (auto& worker : workers_) worker->thread.join();
     spdlog::info("pointsman stopped");
@@ -176,6 +184,11 @@ class Gateway {
     }
     spdlog::info("pointsman {} listening on {} (admin {}) with {} workers", POINTSMAN_VERSION, public_address_,
                  admin_address_, count);
+    if (config.admin.token.empty()) {
+      // The loader allows this only on a loopback admin address.
+      spdlog::warn("no admin token is set: anyone who can reach {} may read /metrics and use /admin/; set admin.token "
+                   "for anything but local development", admin_address_);
+    }
   }
 
   void writeReadyFile() const {
@@ -196,6 +209,19 @@ class Gateway {
       spdlog::info("received signal {}; draining requests in flight (deadline {} ms)", signal_number,
                    store_.current()->server.drain_timeout.count());
       drain(signals.get_executor());
+    });
+  }
+
+  // Replicas that share a Redis store pick up keys made or revoked through another replica's
+  // admin API within this interval. The sync blocks this signal thread, never a worker.
+  static constexpr std::chrono::seconds kKeySyncInterval{5};
+
+  void scheduleKeySync() {
+    key_sync_timer_->expires_after(kKeySyncInterval);
+    key_sync_timer_->async_wait([this](const boost::system::error_code& error) {
+      if (error) return;
+      syncStoredKeys(*accounting_, *store_.current());
+      scheduleKeySync();
     });
   }
 
@@ -237,6 +263,7 @@ class Gateway {
 
   void drain(asio::any_io_executor executor) {
     state_.draining = true;
+    if (key_sync_timer_) key_sync_timer_->cancel();
     for (auto& worker : workers_) {
       asio::post(worker->io, [listeners = &worker->listeners] {
         for (auto& listener : *listeners) listener->stopAccepting();
@@ -265,6 +292,7 @@ class Gateway {
   http::ServerState state_;
   ApiContext context_;
   std::unique_ptr<AccountingState> accounting_;
+  std::unique_ptr<AccountingAdminView> accounting_admin_;
   admin::AdminHandler admin_handler_;
   http::ConnectionBudget budget_;
   http::ConnectionBudget admin_budget_;
@@ -272,6 +300,7 @@ class Gateway {
   std::unique_ptr<asio::ssl::context> admin_tls_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<asio::steady_timer> drain_timer_;
+  std::unique_ptr<asio::steady_timer> key_sync_timer_;
   std::unique_ptr<upstream::HealthChecker> health_checker_;
   std::string public_address_;
   std::string admin_address_;

@@ -156,6 +156,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
           outcome.time_to_first_token_seconds =
               std::chrono::duration<double>(Clock::now() - attempt.request.received_at).count();
           if (info.kind == api::StreamEventKind::Done) done_seen = true;
+          if (info.kind == api::StreamEventKind::Content) ++outcome.relayed_stream_events;
           held += formatted;
           if (!held.empty()) {
             if (!co_await attempt.writer.sendStreamData(held)) co_return cancelledError();
@@ -171,6 +172,7 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::relayEvents(Attempt&
         if (info.kind == api::StreamEventKind::Done) done_seen = true;
         if (formatted.empty()) continue;
         if (!co_await attempt.writer.sendStreamData(formatted)) co_return cancelledError();
+        if (info.kind != api::StreamEventKind::Done && !info.usage) ++outcome.relayed_stream_events;
       }
     }
 

@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include <pointsman/accounting/key_registry.hpp>
 
 #include "support/gateway_test.hpp"
@@ -24,7 +27,7 @@ class AccountingKeys : public GatewayTest {
     simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "1"});
     ConfigBuilder config;
     config.serverField("drain_timeout_ms: 3000")
-        .provider("sim", simulator_->baseUrl())
+        .provider("sim", simulator_->baseUrl(), "forward_headers: [x-sim-fault]")
         .deployment("mini", "sim", kUpstreamModel, "price: { input: 1.0, output: 10.0 }")
         .route("fast", {"mini"})
         .auth("keys")
@@ -146,6 +149,39 @@ TEST_F(AccountingKeys, StreamHidesUnrequestedUsageChunk) {
   });
   EXPECT_EQ(metricSum(text, "pointsman_tokens_total", R"(kind="completion")").value_or(0), 4) << text;
   EXPECT_EQ(metricSum(text, "pointsman_estimated_costs_total").value_or(0), 0) << text;
+}
+
+TEST_F(AccountingKeys, CutStreamChargesWhatItRelayed) {
+  // The simulator resets the connection after 10 events, so no usage arrives. The charge is
+  // then the estimated prompt plus one output token per relayed event, not the worst case of
+  // 400 output tokens.
+  start("keys:\n" + keyEntry("acme", kClientKey));
+  HeaderList headers = bearer(kClientKey);
+  headers.emplace_back("x-sim-fault", "reset_after_events=10");
+  auto stream = openStream(body(400, true), headers);
+  const auto events = stream->readAll(kWait);
+  ASSERT_FALSE(events.empty());
+
+  json report;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  do {
+    report = json::parse(adminGet("/admin/spend").body);
+    if (report["total"]["requests"] == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the ledger
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(report["total"]["requests"], 1) << report.dump();
+
+  const auto completion_tokens = report["total"]["completion_tokens"].get<int>();
+  EXPECT_GE(completion_tokens, 8) << report.dump();
+  EXPECT_LE(completion_tokens, 10) << report.dump();
+  EXPECT_GT(report["total"]["prompt_tokens"].get<int>(), 0) << report.dump();
+  // Input costs 1 USD and output 10 USD per million tokens.
+  const double expected_usd = (report["total"]["prompt_tokens"].get<int>() * 1.0 + completion_tokens * 10.0) / 1e6;
+  EXPECT_NEAR(report["total"]["cost_usd"].get<double>(), expected_usd, 1e-9) << report.dump();
+  const std::string text = waitForMetrics([](const std::string& exposition) {
+    return metricSum(exposition, "pointsman_estimated_costs_total").value_or(0) >= 1;
+  });
+  EXPECT_EQ(metricSum(text, "pointsman_estimated_costs_total").value_or(0), 1) << text;
 }
 
 TEST_F(AccountingKeys, IncludeUsageGetsOneUsageChunk) {

@@ -103,7 +103,8 @@ TEST_P(PublicAdminPath, IsNotFoundOnPublicListener) {
 INSTANTIATE_TEST_SUITE_P(Spellings, PublicAdminPath,
                          ::testing::Values("/admin/config", "/metrics", "//admin/config",
                                            "/v1/../admin/config", "/%2e%2e/admin/config",
-                                           "/v1/%2E%2E/admin/config", "/admin/../metrics"));
+                                           "/v1/%2E%2E/admin/config", "/admin/../metrics", "/admin/spend",
+                                           "/admin/keys", "/admin/keys/acme", "//admin/keys"));
 
 TEST_F(Admin, UnknownPathIsNotFoundJson) {
   startGateway();

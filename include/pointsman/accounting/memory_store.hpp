@@ -25,7 +25,7 @@ class MemoryStore : public SpendStore {
   boost::asio::awaitable<Nanos> counter(const std::string& scope) override;
 
   [[nodiscard]] bool keepsKeys() const override { return false; }
-  std::vector<StoredKey> loadKeys() override { return {}; }
+  std::optional<std::vector<StoredKey>> loadKeys() override { return std::vector<StoredKey>{}; }
   boost::asio::awaitable<bool> saveKey(const StoredKey&) override;
   boost::asio::awaitable<bool> revokeKey(const std::string&) override;
 

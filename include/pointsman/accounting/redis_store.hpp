@@ -40,7 +40,7 @@ class RedisStore : public SpendStore {
   boost::asio::awaitable<Nanos> counter(const std::string& scope) override;
 
   [[nodiscard]] bool keepsKeys() const override { return true; }
-  std::vector<StoredKey> loadKeys() override;
+  std::optional<std::vector<StoredKey>> loadKeys() override;
   boost::asio::awaitable<bool> saveKey(const StoredKey& key) override;
   boost::asio::awaitable<bool> revokeKey(const std::string& name) override;
 

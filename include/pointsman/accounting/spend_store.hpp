@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,9 @@ class SpendStore {
 
   /// True when the store keeps keys made through the admin API across restarts.
   [[nodiscard]] virtual bool keepsKeys() const = 0;
-  /// Every stored key. Blocks; for start-up and reload, which run off the workers' event loops.
-  virtual std::vector<StoredKey> loadKeys() = 0;
+  /// Every stored key, or nothing when the store cannot be read. Blocks, so it is for start-up,
+  /// reload and the key sync, which run off the workers' event loops.
+  virtual std::optional<std::vector<StoredKey>> loadKeys() = 0;
   /// Saves a new key; false when a stored key has the same name or digest.
   virtual boost::asio::awaitable<bool> saveKey(const StoredKey& key) = 0;
   /// Deletes a stored key; false when no stored key has that name.

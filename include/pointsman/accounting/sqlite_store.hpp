@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -12,6 +13,9 @@
 struct sqlite3;
 
 namespace pointsman::accounting {
+
+/// The writer thread's connection with its prepared statements (defined in sqlite_store.cpp).
+class SqliteConnection;
 
 /// A durable store for one gateway process: a SQLite file in WAL mode. Admission decides in
 /// memory (the counters are loaded from the file at start), then a writer thread commits the
@@ -41,25 +45,30 @@ class SqliteStore : public SpendStore {
   boost::asio::awaitable<Nanos> counter(const std::string& scope) override;
 
   [[nodiscard]] bool keepsKeys() const override { return true; }
-  std::vector<StoredKey> loadKeys() override;
+  std::optional<std::vector<StoredKey>> loadKeys() override;
   boost::asio::awaitable<bool> saveKey(const StoredKey& key) override;
   boost::asio::awaitable<bool> revokeKey(const std::string& name) override;
 
   /// One change for the writer thread: `apply` runs inside the batch's transaction and returns
   /// false when its statement failed; `done` receives whether the batch committed.
   struct Write {
-    std::function<bool(sqlite3*)> apply;
+    std::function<bool(SqliteConnection&)> apply;
     std::function<void(bool committed)> done;
   };
 
  private:
+  /// Copies the file's budget counters and ledger into the in-memory store; runs before the
+  /// writer thread starts.
+  void loadCounters();
   void enqueue(Write write);
   void runWriter();
   void commitBatch(std::deque<Write>& batch);
-  boost::asio::awaitable<bool> writeAndWait(std::function<bool(sqlite3*)> apply);
+  boost::asio::awaitable<bool> writeAndWait(std::function<bool(SqliteConnection&)> apply);
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  /// Used only by the writer thread, and by the constructor before that thread starts.
+  std::unique_ptr<SqliteConnection> connection_;
   MemoryStore memory_;
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <pointsman/admin/accounting_admin.hpp>
 #include <pointsman/config/config_store.hpp>
 #include <pointsman/http/incoming_request.hpp>
 #include <pointsman/http/response_writer.hpp>
@@ -13,10 +14,14 @@
 namespace pointsman::admin {
 
 /// The admin listener: `/healthz` and `/readyz` are open; `/metrics` and everything under
-/// `/admin/` need the admin token when one is configured (default deny for anything else).
+/// `/admin/` (config, explain, spend, keys) need the admin token when one is configured
+/// (default deny for anything else).
 class AdminHandler {
  public:
   AdminHandler(config::ConfigStore& config_store, telemetry::Registry& registry, const http::ServerState& state);
+
+  /// Gives the spend and key endpoints the running accounting; without it they answer 503.
+  void attachAccounting(AccountingAdmin* accounting);
 
   boost::asio::awaitable<void> handle(http::IncomingRequest& request, http::ResponseWriter& writer);
 
@@ -29,6 +34,7 @@ class AdminHandler {
   config::ConfigStore& config_store_;
   telemetry::Registry& registry_;
   const http::ServerState& state_;
+  AccountingAdmin* accounting_ = nullptr;
 };
 
 /// `/healthz` and `/readyz` answers, shared by both listeners. Returns false for other paths.

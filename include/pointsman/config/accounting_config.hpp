@@ -18,6 +18,16 @@ namespace pointsman::config {
 /// The period a budget covers. Days and months are calendar periods in UTC.
 enum class BudgetPeriod { Day, Month, Total };
 
+/// "day", "month" or "total", as the config and the admin API spell the period.
+[[nodiscard]] inline const char* budgetPeriodName(BudgetPeriod period) {
+  switch (period) {
+    case BudgetPeriod::Day: return "day";
+    case BudgetPeriod::Month: return "month";
+    case BudgetPeriod::Total: return "total";
+  }
+  return "day";
+}
+
 /// `budget:` — a spending limit, e.g. `{ usd: 5, per: day }`.
 struct BudgetConfig {
   /// `usd`: the limit in USD, > 0.

@@ -113,6 +113,9 @@ struct ExecutionOutcome {
   std::string error_message;
   double upstream_wait_seconds = 0;
   bool client_gone = false;
+  /// Stream events with content relayed to the client. An OpenAI-style stream carries about one
+  /// completion token per event, so this counts the tokens of a stream that ended without usage.
+  std::int64_t relayed_stream_events = 0;
   /// Fan-out and cascades: which deployments answered and which answer was returned, e.g.
   /// "answered=mini,local chosen=local judge=sonnet" or "mini:rejected(refusal) sonnet:answered".
   std::string strategy_trace;

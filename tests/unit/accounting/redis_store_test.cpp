@@ -187,9 +187,9 @@ TEST_F(RedisStoreTest, KeysSavedOnceAndRevoked) {
   key.key.key_sha256 = std::string(64, 'b');
   EXPECT_TRUE(runOnLoop(store.saveKey(key)));
   EXPECT_FALSE(runOnLoop(store.saveKey(key)));
-  ASSERT_EQ(store.loadKeys().size(), 1u);
+  ASSERT_EQ(store.loadKeys().value().size(), 1u);
   EXPECT_TRUE(runOnLoop(store.revokeKey("api-made")));
-  EXPECT_TRUE(store.loadKeys().empty());
+  EXPECT_TRUE(store.loadKeys().value().empty());
 }
 
 TEST(RedisStoreDown, UnreachableFailsClosedByDefault) {

@@ -91,13 +91,13 @@ TEST_F(SqliteStoreTest, StoredKeysSurviveReopenAndRevoke) {
     EXPECT_FALSE(runOnLoop(store.saveKey(key)));
   }
   SqliteStore reopened(path_);
-  const auto keys = reopened.loadKeys();
+  const auto keys = reopened.loadKeys().value();
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].key.name, "api-made");
   EXPECT_EQ(keys[0].key.limits.rpm, 5);
   EXPECT_TRUE(runOnLoop(reopened.revokeKey("api-made")));
   EXPECT_FALSE(runOnLoop(reopened.revokeKey("api-made")));
-  EXPECT_TRUE(reopened.loadKeys().empty());
+  EXPECT_TRUE(reopened.loadKeys().value().empty());
 }
 
 TEST_F(SqliteStoreTest, UnwritableDirectoryFailsAtOpen) {
