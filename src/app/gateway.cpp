@@ -225,9 +225,20 @@ class Gateway {
     });
   }
 
+  /// Opens the request log file again, so a rotation tool can rename the file and send SIGHUP,
+  /// as it does for nginx. Requests in flight finish on the old file. On failure the old log stays.
+  void reopenRequestLog(const std::string& path) {
+    try {
+      std::atomic_store(&context_.request_log, std::make_shared<telemetry::RequestLog>(path));
+    } catch (const std::exception& error) {
+      spdlog::error("config reload: cannot open the request log {}: {}; writing to the open one", path, error.what());
+    }
+  }
+
   void reload() {
     auto result = loadWithOverrides(options_);
     if (!result.ok()) {
+      reopenRequestLog(store_.current()->telemetry.request_log);
       metrics_.config_reload_failures.increment();
       metrics_.config_last_reload_success.set(0);
       std::string problems;
@@ -245,10 +256,7 @@ class Gateway {
     }
     result.config = next;
     for (const auto& warning : result.warnings) spdlog::warn("{}", warning);
-    if (previous->telemetry.request_log != result.config->telemetry.request_log) {
-      std::atomic_store(&context_.request_log,
-                        std::make_shared<telemetry::RequestLog>(result.config->telemetry.request_log));
-    }
+    reopenRequestLog(result.config->telemetry.request_log);
     setLogLevel(result.config->telemetry.log_level);
     std::atomic_store(&context_.breakers,
                       upstream::BreakerSet::build(*result.config, std::atomic_load(&context_.breakers).get()));

@@ -269,6 +269,35 @@ TEST_F(Reload, LogLevelKeepsRequestLog) {
   std::filesystem::remove(request_log);
 }
 
+TEST_F(Reload, SighupReopensRotatedRequestLog) {
+  const auto directory = std::filesystem::path(makeTemporaryDirectory("pointsman-rotation"));
+  const auto request_log = directory / "requests.jsonl";
+  const auto rotated = directory / "requests.jsonl.1";
+  startGateway(defaultConfig().telemetryField("request_log: \"" + request_log.string() + "\"").yaml());
+  const auto line_count = [](const std::filesystem::path& path) {
+    std::ifstream file(path);
+    std::string line;
+    int lines = 0;
+    while (std::getline(file, line)) ++lines;
+    return lines;
+  };
+
+  ASSERT_EQ(postChat(chatBody("smart")).status, 200);
+  // Lines are flushed once a second, so wait for the first before moving the file.
+  ASSERT_TRUE(eventually([&] { return line_count(request_log) == 1; }));
+
+  // What logrotate does: rename the file, then signal the process to open the path again.
+  std::filesystem::rename(request_log, rotated);
+  gateway_->sendSignal(SIGHUP);
+  ASSERT_TRUE(gateway_->waitForLog("config reloaded", std::chrono::seconds(10)));
+  ASSERT_EQ(postChat(chatBody("smart")).status, 200);
+  ASSERT_EQ(postChat(chatBody("smart")).status, 200);
+
+  EXPECT_TRUE(eventually([&] { return line_count(request_log) == 2; })) << line_count(request_log);
+  EXPECT_EQ(line_count(rotated), 1);
+  std::filesystem::remove_all(directory);
+}
+
 TEST_F(Reload, ConcurrentTrafficLosesNoRequest) {
   constexpr int kThreads = 4;
   constexpr int kRequestsPerThread = 50;
