@@ -72,7 +72,7 @@ namespace {
 
 enum class AdminPath { Unknown, Metrics, Config, Explain, Spend, Keys };
 
-/// Which endpoint `path` names; `key_name` gets the name of `/admin/keys/{name}`.
+/// Classifies `path` by endpoint. For `/admin/keys/{name}` it also sets `key_name`.
 AdminPath classify(std::string_view path, std::string_view& key_name) {
   if (path == "/metrics") return AdminPath::Metrics;
   if (path == "/admin/config") return AdminPath::Config;
@@ -96,8 +96,8 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
   const auto path = pathOf(request.message);
   if (co_await answerHealthProbe(path, state_, {}, writer)) co_return;
 
-  // Unknown paths get 404 before the token check, so the answer reveals nothing a scan of the
-  // documented paths would not.
+  // Unknown paths get 404 before the token check, so the response reveals nothing that a scan of
+  // the documented paths would not.
   const auto config = config_store_.current();
   std::string_view key_name;
   const auto endpoint = classify(path, key_name);

@@ -32,10 +32,10 @@ const config::Price* priceOf(const config::Config& config, const std::string& de
   return found == config.models.end() ? nullptr : &found->second.price;
 }
 
-/// What the gateway saw of an answer that came without usage.
+/// What the gateway relayed of a response that came without usage.
 struct RelayedAnswer {
   bool answered = false;
-  /// Content events of a stream relayed to the client; 0 for a JSON answer.
+  /// Content events of a stream relayed to the client; 0 for a JSON response.
   std::int64_t stream_events = 0;
 };
 

@@ -91,10 +91,33 @@ class BudgetStores : public GatewayTest {
     return R"({"model":"fast","max_tokens":100,"messages":[{"role":"user","content":"hi"}]})";
   }
 
-  static int send(std::uint16_t port) {
-    return post(port, "/v1/chat/completions", body(), {{"authorization", std::string("Bearer ") + kClientKey}},
-                std::chrono::seconds(30))
+  static int send(std::uint16_t port) { return sendWithKey(port, kClientKey); }
+
+  static int sendWithKey(std::uint16_t port, const std::string& key) {
+    return post(port, "/v1/chat/completions", body(), {{"authorization", "Bearer " + key}}, std::chrono::seconds(30))
         .status;
+  }
+
+  /// Sends with `key` until the status is `expected`, for up to 12 s: replicas read the store's
+  /// keys every 5 s. Returns the last status.
+  static int waitForStatusWithKey(std::uint16_t port, const std::string& key, int expected) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(12);
+    int status = sendWithKey(port, key);
+    while (status != expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // polling the key sync
+      status = sendWithKey(port, key);
+    }
+    return status;
+  }
+
+  /// Creates a key named `name` through the admin API on `admin_port` and returns the client key.
+  static std::string createKey(std::uint16_t admin_port, const std::string& name) {
+    RequestOptions create;
+    create.target = "/admin/keys";
+    create.body = json{{"name", name}}.dump();
+    const auto created = sendRequest(admin_port, create);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.json().value("key", std::string());
   }
 
   void TearDown() override {
@@ -167,7 +190,7 @@ TEST_F(BudgetStores, TwoGatewaysOnRedisAdmitExactlyWhatFits) {
   EXPECT_EQ(redis.command("GET pointsman:" + scope), std::to_string(30 * 1'000'000));
 }
 
-TEST_F(BudgetStores, KeysMadeOnOneReplicaReachTheOther) {
+TEST_F(BudgetStores, CreatedKeyWorksOnOtherReplica) {
   simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "1"});
   auto redis = std::make_unique<RedisProcess>();
   ASSERT_TRUE(redis->waitUntilReady(std::chrono::seconds(5)));
@@ -176,71 +199,39 @@ TEST_F(BudgetStores, KeysMadeOnOneReplicaReachTheOther) {
   GatewayProcess first(configFor(accounting, 1.0));
   GatewayProcess second(configFor(accounting, 1.0));
 
-  RequestOptions create;
-  create.target = "/admin/keys";
-  create.body = R"({"name":"shared"})";
-  const auto created = sendRequest(first.adminPort(), create);
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string key = created.json()["key"];
-  const auto status_with_key = [&key](std::uint16_t port) {
-    return post(port, "/v1/chat/completions", body(), {{"authorization", "Bearer " + key}}, std::chrono::seconds(30))
-        .status;
-  };
-  // The second replica reads the store's keys every 5 s.
-  const auto wait_for_status = [&](std::uint16_t port, int expected) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(12);
-    int status = status_with_key(port);
-    while (status != expected && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // polling the key sync
-      status = status_with_key(port);
-    }
-    return status;
-  };
+  const std::string key = createKey(first.adminPort(), "shared");
+  ASSERT_FALSE(key.empty());
 
-  EXPECT_EQ(status_with_key(first.publicPort()), 200);
-  EXPECT_EQ(wait_for_status(second.publicPort(), 200), 200);
+  EXPECT_EQ(sendWithKey(first.publicPort(), key), 200);
+  EXPECT_EQ(waitForStatusWithKey(second.publicPort(), key, 200), 200);
 
   // An unreachable store must not drop the keys a replica has loaded: with fail_open the key
   // still authenticates after several failed syncs.
   redis.reset();
   std::this_thread::sleep_for(std::chrono::seconds(6));  // at least one key sync against the stopped store
-  EXPECT_EQ(status_with_key(second.publicPort()), 200);
+  EXPECT_EQ(sendWithKey(second.publicPort(), key), 200);
   EXPECT_TRUE(second.waitForLog("cannot read the keys", std::chrono::seconds(5)));
 }
 
-TEST_F(BudgetStores, KeysRevokedOnOneReplicaFailOnTheOther) {
+TEST_F(BudgetStores, RevokedKeyFailsOnOtherReplica) {
   simulator_ = std::make_unique<SimulatorProcess>(std::vector<std::string>{"--ttft-ms", "1"});
   RedisProcess redis;
   ASSERT_TRUE(redis.waitUntilReady(std::chrono::seconds(5)));
   const std::string accounting = "accounting: { store: redis, redis: { address: \"127.0.0.1:" +
                                  std::to_string(redis.port()) + "\", timeout_ms: 2000 } }\n";
   GatewayProcess first(configFor(accounting, 1.0));
-  RequestOptions create;
-  create.target = "/admin/keys";
-  create.body = R"({"name":"short-lived"})";
-  const auto created = sendRequest(first.adminPort(), create);
-  ASSERT_EQ(created.status, 201) << created.body;
-  const std::string key = created.json()["key"];
+  const std::string key = createKey(first.adminPort(), "short-lived");
+  ASSERT_FALSE(key.empty());
   // Started after the key exists, so it loads the key at start.
   GatewayProcess second(configFor(accounting, 1.0));
-  const auto status_with_key = [&key](std::uint16_t port) {
-    return post(port, "/v1/chat/completions", body(), {{"authorization", "Bearer " + key}}, std::chrono::seconds(30))
-        .status;
-  };
-  ASSERT_EQ(status_with_key(second.publicPort()), 200);
+  ASSERT_EQ(sendWithKey(second.publicPort(), key), 200);
 
   RequestOptions revoke;
   revoke.method = "DELETE";
   revoke.target = "/admin/keys/short-lived";
   ASSERT_EQ(sendRequest(first.adminPort(), revoke).status, 200);
-  EXPECT_EQ(status_with_key(first.publicPort()), 401);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(12);
-  int status = status_with_key(second.publicPort());
-  while (status != 401 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // polling the key sync
-    status = status_with_key(second.publicPort());
-  }
-  EXPECT_EQ(status, 401);
+  EXPECT_EQ(sendWithKey(first.publicPort(), key), 401);
+  EXPECT_EQ(waitForStatusWithKey(second.publicPort(), key, 401), 401);
 }
 
 TEST_F(BudgetStores, SqliteSpendSurvivesKill) {
