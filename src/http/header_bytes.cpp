@@ -1,5 +1,9 @@
 #include "http/header_bytes.hpp"
 
+#include <boost/beast/http/status.hpp>
+
+#include <charconv>
+
 namespace pointsman::http {
 namespace bhttp = boost::beast::http;
 
@@ -33,7 +37,80 @@ std::size_t fieldBytes(const bhttp::fields& fields) {
   return bytes;
 }
 
+bool equalsIgnoringCase(std::string_view left, std::string_view right) {
+  if (left.size() != right.size()) return false;
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    const auto a = static_cast<unsigned char>(left[i]);
+    const auto b = static_cast<unsigned char>(right[i]);
+    if (a != b && (a | 0x20) != (b | 0x20)) return false;
+  }
+  return true;
+}
+
+/// Fields the framing decides; a value for them in the header list is ignored.
+bool isFramingField(std::string_view name) {
+  return equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "content-length") ||
+         equalsIgnoringCase(name, "transfer-encoding");
+}
+
+/// Beast's set() replaces a field, so only the last header of each name is written.
+bool replacedLater(const HeaderList& headers, std::size_t index) {
+  for (std::size_t later = index + 1; later < headers.size(); ++later) {
+    if (equalsIgnoringCase(headers[later].first, headers[index].first)) return true;
+  }
+  return false;
+}
+
+void appendStatusLine(std::string& out, unsigned version, unsigned status, std::string_view reason) {
+  appendVersion(out, version);
+  out += ' ';
+  out += static_cast<char>('0' + status / 100 % 10);
+  out += static_cast<char>('0' + status / 10 % 10);
+  out += static_cast<char>('0' + status % 10);
+  out += ' ';
+  out += reason;
+  out += "\r\n";
+}
+
+/// Responses that never carry a body, and so no Content-Length from prepare_payload().
+bool hasNoBody(unsigned status) { return status < 200 || status == 204 || status == 304; }
+
 }  // namespace
+
+std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
+                         const ResponseFraming& framing) {
+  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  std::size_t size = 64 + reason.size();
+  for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+
+  appendStatusLine(out, version, status, std::string_view(reason.data(), reason.size()));
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto& [name, value] = headers[i];
+    if (isFramingField(name) || replacedLater(headers, i)) continue;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+
+  // HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told to keep it.
+  if (version >= 11 && !framing.keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && framing.keep_alive) out += "Connection: keep-alive\r\n";
+
+  if (!framing.content_length) {
+    out += "Transfer-Encoding: chunked\r\n";
+  } else if (!hasNoBody(status)) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, *framing.content_length).ptr;
+    out += "Content-Length: ";
+    out.append(digits, end);
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
 
 std::string headerBytes(const bhttp::request_header<>& header) {
   const auto method = header.method_string();
@@ -54,15 +131,7 @@ std::string headerBytes(const bhttp::response_header<>& header) {
   const auto reason = header.reason();
   std::string out;
   out.reserve(reason.size() + 16 + fieldBytes(header));
-  appendVersion(out, header.version());
-  out += ' ';
-  const unsigned status = header.result_int();
-  out += static_cast<char>('0' + status / 100 % 10);
-  out += static_cast<char>('0' + status / 10 % 10);
-  out += static_cast<char>('0' + status % 10);
-  out += ' ';
-  appendView(out, reason);
-  out += "\r\n";
+  appendStatusLine(out, header.version(), header.result_int(), std::string_view(reason.data(), reason.size()));
   appendFields(out, header);
   return out;
 }

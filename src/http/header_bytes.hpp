@@ -7,8 +7,12 @@
 // the gateway's CPU. A message whose body is one string in memory is cheaper to send as this
 // string plus the body, in one gather write.
 
+#include <pointsman/http/response_writer.hpp>
+
 #include <boost/beast/http/message.hpp>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 namespace pointsman::http {
@@ -20,5 +24,21 @@ std::string headerBytes(const boost::beast::http::request_header<>& header);
 /// Serializes the status line, the fields in their stored order and the blank line, byte for
 /// byte as Beast's serializer writes them.
 std::string headerBytes(const boost::beast::http::response_header<>& header);
+
+/// How a response's body is framed on the wire.
+struct ResponseFraming {
+  bool keep_alive = true;
+  /// The body's length; nullopt for a chunked body (a stream).
+  std::optional<std::size_t> content_length;
+};
+
+/// The status line and fields of a response, built straight from `headers` without a Beast field
+/// list: each of those cost an allocation per field and a case-insensitive search per `set`. The
+/// result equals what Beast writes for a message whose fields were `set` in order and then given
+/// keep_alive() and prepare_payload() or chunked(): a later header replaces an earlier one of the
+/// same name, and Connection, Content-Length and Transfer-Encoding follow `framing`, whatever
+/// `headers` says.
+std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
+                         const ResponseFraming& framing);
 
 }  // namespace pointsman::http

@@ -1,18 +1,15 @@
 #include "http/server_session.hpp"
 
 #include "http/header_bytes.hpp"
+#include "http/stream_io.hpp"
 
 #include <pointsman/http/error_body.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <spdlog/spdlog.h>
-
-#include <sys/socket.h>
 
 #include <array>
 #include <charconv>
@@ -25,10 +22,6 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-
-void applyHeaders(bhttp::fields& fields, const HeaderList& headers) {
-  for (const auto& [name, value] : headers) fields.set(name, value);
-}
 
 }  // namespace
 
@@ -64,7 +57,6 @@ asio::awaitable<void> ServerSession::run() {
     request_version_ = request.message.version();
     close_after_response_ = !request.message.keep_alive();
     headers_sent_ = false;
-    stream_header_.reset();
 
     startDisconnectWatch();
     co_await handler_(request, *this);
@@ -98,7 +90,8 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   parser.body_limit(limits_.max_body_bytes);
 
   stream_.tcp().expires_after(limits_.header_timeout);
-  auto [header_error, header_read] = co_await bhttp::async_read_header(stream_, buffer_, parser, kUseTuple);
+  const auto header_done = [](const auto& p) { return p.is_header_done(); };
+  const ErrorCode header_error = co_await parseUntil(stream_, buffer_, parser, header_done);
   if (header_error == bhttp::error::header_limit) {
     co_await sendLimitError(431, "request headers are larger than the limit of " +
                                      std::to_string(limits_.max_header_bytes) + " bytes",
@@ -124,7 +117,9 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   }
 
   stream_.tcp().expires_after(limits_.body_timeout);
-  auto [body_error, body_read] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
+  parser.eager(true);
+  const auto message_done = [](const auto& p) { return p.is_done(); };
+  const ErrorCode body_error = co_await parseUntil(stream_, buffer_, parser, message_done);
   if (body_error == bhttp::error::body_limit) {
     co_await sendBodyTooLarge({});
     co_return false;
@@ -170,17 +165,12 @@ void ServerSession::armWriteTimeout() {
 asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList headers, std::string body) {
   if (clientGone()) co_return false;
 
-  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), request_version_};
-  applyHeaders(response.base(), headers);
-  response.body() = std::move(body);
-  response.keep_alive(!close_after_response_ && !listener_.draining());
-  response.prepare_payload();
-
+  const ResponseFraming framing{!close_after_response_ && !listener_.draining(), body.size()};
+  const std::string head = responseHead(status, request_version_, headers, framing);
   headers_sent_ = true;
-  const std::string header = headerBytes(response.base());
-  const std::array<asio::const_buffer, 2> wire{asio::buffer(header), asio::buffer(response.body())};
+  const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
   armWriteTimeout();
-  auto [error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
+  const ErrorCode error = co_await writeAll(stream_, wire);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -188,15 +178,11 @@ asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList he
 asio::awaitable<bool> ServerSession::startStream(unsigned status, HeaderList headers) {
   if (clientGone()) co_return false;
 
-  stream_header_.emplace(static_cast<bhttp::status>(status), request_version_);
-  applyHeaders(stream_header_->base(), headers);
-  stream_header_->keep_alive(!close_after_response_ && !listener_.draining());
-  stream_header_->chunked(true);
-
+  const ResponseFraming framing{!close_after_response_ && !listener_.draining(), std::nullopt};
+  const std::string head = responseHead(status, request_version_, headers, framing);
   headers_sent_ = true;
-  bhttp::response_serializer<bhttp::empty_body> serializer{*stream_header_};
   armWriteTimeout();
-  auto [error, written] = co_await bhttp::async_write_header(stream_, serializer, kUseTuple);
+  const ErrorCode error = co_await writeAll(stream_, asio::buffer(head));
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -216,7 +202,7 @@ asio::awaitable<bool> ServerSession::sendStreamData(std::string_view bytes) {
                                                asio::buffer(bytes.data(), bytes.size()),
                                                asio::buffer("\r\n", 2)};
   armWriteTimeout();
-  auto [error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
+  const ErrorCode error = co_await writeAll(stream_, wire);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -225,7 +211,8 @@ asio::awaitable<bool> ServerSession::endStream() {
   if (clientGone()) co_return false;
 
   armWriteTimeout();
-  auto [error, written] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kUseTuple);
+  const auto last_chunk = asio::buffer("0\r\n\r\n", 5);
+  const ErrorCode error = co_await writeAll(stream_, last_chunk);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -235,27 +222,25 @@ void ServerSession::setDisconnectHandler(std::function<void()> on_disconnect) {
 }
 
 void ServerSession::startDisconnectWatch() {
-  // A plain TCP client that closes shows as readable with zero bytes. Bytes of a pipelined next
-  // request end the watch instead (they stay in the socket for the next read).
+  // A plain TCP client that closes shows as a zero-byte read. The watch peeks, so bytes of a
+  // pipelined next request stay in the socket. Unlike a readiness wait, a receive needs no
+  // epoll_ctl call to arm.
   // TODO: TLS clients send close_notify first, so a TLS disconnect is seen only at the next write.
   if (stream_.isTls()) return;
 
   watch_ = std::make_shared<DisconnectWatch>();
   watch_->active = true;
   auto& socket = stream_.tcp().socket();
-  socket.async_wait(asio::ip::tcp::socket::wait_read,
-                    [watch = watch_, &socket](ErrorCode error) {
-                      if (error || !watch->active) return;
-                      char probe = 0;
-                      const auto received =
-                          ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-                      if (received > 0) return;
-                      watch->gone = true;
-                      if (watch->on_disconnect) {
-                        auto on_disconnect = std::move(watch->on_disconnect);
-                        on_disconnect();
-                      }
-                    });
+  socket.async_receive(asio::buffer(&watch_->probe, 1), asio::socket_base::message_peek,
+                       [watch = watch_](ErrorCode error, std::size_t peeked) {
+                         if (error == asio::error::operation_aborted || !watch->active) return;
+                         if (!error && peeked > 0) return;
+                         watch->gone = true;
+                         if (watch->on_disconnect) {
+                           auto on_disconnect = std::move(watch->on_disconnect);
+                           on_disconnect();
+                         }
+                       });
 }
 
 void ServerSession::stopDisconnectWatch() {

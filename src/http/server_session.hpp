@@ -4,11 +4,8 @@
 #include <pointsman/http/maybe_tls_stream.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/serializer.hpp>
 
 #include <memory>
-#include <optional>
 
 namespace pointsman::http {
 
@@ -39,6 +36,7 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
   struct DisconnectWatch {
     bool gone = false;
     bool active = false;
+    char probe = 0;  // the peeked byte, which stays in the socket
     std::function<void()> on_disconnect;
   };
 
@@ -66,7 +64,6 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
   bool headers_sent_ = false;
   bool client_gone_ = false;
   unsigned request_version_ = 11;
-  std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_header_;
 };
 
 }  // namespace pointsman::http

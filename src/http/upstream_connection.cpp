@@ -1,6 +1,7 @@
 #include <pointsman/http/upstream_connection.hpp>
 
 #include "http/header_bytes.hpp"
+#include "http/stream_io.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read_until.hpp>
@@ -177,8 +178,7 @@ asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessa
     const std::string header = headerBytes(request.base());
     const std::array<asio::const_buffer, 2> wire{asio::buffer(header),
                                                  asio::buffer(request.body())};
-    auto [write_error, written] = co_await asio::async_write(stream_, wire, kUseTuple);
-    error = write_error;
+    error = co_await writeAll(stream_, wire);
   }
   if (error) failed_ = true;
   ++requests_served_;
@@ -192,7 +192,8 @@ asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point dead
   parser_->body_limit(body_limit);
 
   expireAt(stream_.tcp(), deadline);
-  auto [error, read] = co_await bhttp::async_read_header(stream_, read_buffer_, *parser_, kUseTuple);
+  const auto header_done = [](const auto& parser) { return parser.is_header_done(); };
+  const ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, header_done);
   if (error) failed_ = true;
   co_return error;
 }
@@ -206,7 +207,10 @@ asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock:
     body.size = sizeof piece;
 
     expireAt(stream_.tcp(), deadline);
-    auto [error, read] = co_await bhttp::async_read_some(stream_, read_buffer_, *parser_, kUseTuple);
+    const auto piece_used = [&body](const auto& parser) {
+      return parser.is_done() || body.size < sizeof piece;
+    };
+    ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, piece_used);
     if (error == bhttp::error::need_buffer) error = {};
     if (error) {
       failed_ = true;

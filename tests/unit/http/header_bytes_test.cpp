@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 namespace pointsman::http {
 namespace {
 
@@ -77,6 +79,76 @@ TEST(HeaderBytes, ResponseKeepsCustomReasonAndUnknownStatus) {
   unknown.result(599);
   unknown.version(11);
   EXPECT_EQ(headerBytes(unknown.base()), beastHeaderBytes(unknown));
+}
+
+/// What the server wrote before responseHead: Beast fields `set` one by one, keep_alive(), then
+/// the body's framing, serialized by Beast.
+std::string beastResponseHead(unsigned status, unsigned version, const HeaderList& headers,
+                              const ResponseFraming& framing) {
+  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status), version};
+  for (const auto& [name, value] : headers) response.set(name, value);
+  response.keep_alive(framing.keep_alive);
+  if (framing.content_length) {
+    response.body() = std::string(*framing.content_length, 'x');
+    response.prepare_payload();
+  } else {
+    response.chunked(true);
+  }
+  return beastHeaderBytes(response);
+}
+
+HeaderList typicalHeaders() {
+  return {{"x-request-id", "req-1"},
+          {"content-type", "application/json"},
+          {"x-pointsman-route", "fast"},
+          {"x-pointsman-decision", "rule=1 use=mini"}};
+}
+
+TEST(ResponseHead, MatchesBeastForEveryFraming) {
+  for (const unsigned version : {10U, 11U}) {
+    for (const bool keep_alive : {true, false}) {
+      for (const std::optional<std::size_t> length : {std::optional<std::size_t>(17), std::optional<std::size_t>()}) {
+        const ResponseFraming framing{keep_alive, length};
+        EXPECT_EQ(responseHead(200, version, typicalHeaders(), framing),
+                  beastResponseHead(200, version, typicalHeaders(), framing))
+            << "version " << version << " keep_alive " << keep_alive << " chunked " << !length;
+      }
+    }
+  }
+}
+
+TEST(ResponseHead, LaterHeaderReplacesEarlierOfAnyCase) {
+  HeaderList headers = typicalHeaders();
+  headers.emplace_back("Content-Type", "text/event-stream");
+  headers.emplace_back("x-extra", "1");
+  headers.emplace_back("X-Request-Id", "req-2");
+  const ResponseFraming framing{true, 5};
+
+  const auto head = responseHead(503, 11, headers, framing);
+
+  EXPECT_EQ(head, beastResponseHead(503, 11, headers, framing));
+  EXPECT_EQ(head.find("req-1"), std::string::npos) << head;
+  EXPECT_EQ(head.find("application/json"), std::string::npos) << head;
+}
+
+TEST(ResponseHead, FramingFieldsInTheListAreIgnored) {
+  HeaderList headers = typicalHeaders();
+  headers.emplace_back("content-length", "999");
+  headers.emplace_back("Transfer-Encoding", "gzip");
+  headers.emplace_back("connection", "close");
+
+  const auto head = responseHead(413, 11, headers, ResponseFraming{false, 12});
+
+  EXPECT_TRUE(head.starts_with("HTTP/1.1 413 Payload Too Large\r\n")) << head;
+  EXPECT_TRUE(head.ends_with("Connection: close\r\nContent-Length: 12\r\n\r\n")) << head;
+  EXPECT_EQ(head.find("999"), std::string::npos) << head;
+  EXPECT_EQ(head.find("gzip"), std::string::npos) << head;
+}
+
+TEST(ResponseHead, NoContentLengthWhereNoBodyIsAllowed) {
+  const auto head = responseHead(204, 11, {}, ResponseFraming{true, 0});
+
+  EXPECT_EQ(head, "HTTP/1.1 204 No Content\r\n\r\n");
 }
 
 }  // namespace
