@@ -1,42 +1,23 @@
 #include <pointsman/accounting/request_facts.hpp>
 
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
 
 namespace pointsman::accounting {
-namespace {
 
-simdjson::dom::parser& threadParser() {
-  thread_local simdjson::dom::parser parser;
-  return parser;
+RequestFacts factsOf(const api::RequestView& view, std::size_t body_bytes) {
+  RequestFacts facts;
+  facts.max_output_tokens = view.max_output_tokens;
+  facts.has_stream_options = view.has_stream_options;
+  facts.include_usage = view.include_usage;
+  facts.user = view.user;
+  facts.estimated_prompt_tokens = static_cast<std::int64_t>((body_bytes + 3) / 4);
+  return facts;
 }
-
-std::optional<std::int64_t> positiveInteger(simdjson::dom::object fields, const char* key) {
-  std::int64_t value = 0;
-  if (fields[key].get_int64().get(value) || value < 1) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 RequestFacts readRequestFacts(std::string_view body) {
-  RequestFacts facts;
-  facts.estimated_prompt_tokens = static_cast<std::int64_t>((body.size() + 3) / 4);
-  simdjson::dom::object fields;
-  if (threadParser().parse(body.data(), body.size()).get_object().get(fields)) return facts;
-
-  facts.max_output_tokens = positiveInteger(fields, "max_completion_tokens");
-  if (!facts.max_output_tokens) facts.max_output_tokens = positiveInteger(fields, "max_tokens");
-
-  simdjson::dom::object options;
-  if (!fields["stream_options"].get_object().get(options)) {
-    facts.has_stream_options = true;
-    bool include = false;
-    facts.include_usage = !options["include_usage"].get_bool().get(include) && include;
-  }
-  std::string_view user;
-  if (!fields["user"].get_string().get(user)) facts.user = std::string(user);
-  return facts;
+  const auto parsed = api::parseRequest(api::Endpoint::Passthrough, body);
+  if (const auto* view = std::get_if<api::RequestView>(&parsed)) return factsOf(*view, body.size());
+  return factsOf(api::RequestView{}, body.size());
 }
 
 std::string withIncludeUsage(std::string_view body, const RequestFacts& facts) {

@@ -36,6 +36,8 @@ bool constantTimeEquals(std::string_view presented, std::string_view expected) {
 
 asio::awaitable<bool> answerHealthProbe(std::string_view path, const http::ServerState& state,
                                         const http::HeaderList& extra_headers, http::ResponseWriter& writer) {
+  if (!isHealthProbePath(path)) co_return false;
+
   auto headers = extra_headers;
   headers.emplace_back("content-type", "application/json");
   if (path == "/healthz") {

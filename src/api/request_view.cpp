@@ -95,6 +95,26 @@ std::optional<ApiError> validateCommonFields(object body, RequestView& view) {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> positiveInteger(object body, const char* key) {
+  std::int64_t value = 0;
+  if (body[key].get_int64().get(value) || value < 1) return std::nullopt;
+  return value;
+}
+
+void readAccountingFields(object body, RequestView& view) {
+  view.max_output_tokens = positiveInteger(body, "max_completion_tokens");
+  if (!view.max_output_tokens) view.max_output_tokens = positiveInteger(body, "max_tokens");
+
+  object options;
+  if (!body["stream_options"].get_object().get(options)) {
+    view.has_stream_options = true;
+    bool include = false;
+    view.include_usage = !options["include_usage"].get_bool().get(include) && include;
+  }
+  std::string_view user;
+  if (!body["user"].get_string().get(user)) view.user = std::string(user);
+}
+
 }  // namespace
 
 std::variant<RequestView, ApiError> parseRequest(Endpoint endpoint, std::string_view body) {
@@ -123,6 +143,7 @@ std::variant<RequestView, ApiError> parseRequest(Endpoint endpoint, std::string_
 
   if (auto error = validateCommonFields(fields, view)) return *error;
   if (auto error = validateEndpointFields(endpoint, fields)) return *error;
+  readAccountingFields(fields, view);
   return view;
 }
 

@@ -128,10 +128,10 @@ std::int64_t maxOutputTokens(const config::Config& config, const accounting::Req
 }  // namespace
 
 asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, std::shared_ptr<const config::Config> config,
-                                                    const route::Plan& plan, std::string& body,
-                                                    RequestAccounting& accounting, http::HeaderList& headers,
-                                                    upstream::ExecutionRequest& execution) {
-  accounting.facts = accounting::readRequestFacts(body);
+                                                    const route::Plan& plan, const api::RequestView& view,
+                                                    std::string& body, RequestAccounting& accounting,
+                                                    http::HeaderList& headers, upstream::ExecutionRequest& execution) {
+  accounting.facts = accounting::factsOf(view, body.size());
   const auto prompt_tokens = accounting.facts.estimated_prompt_tokens;
   const auto output_tokens = maxOutputTokens(*config, accounting.facts);
   accounting.estimated_tokens = prompt_tokens + output_tokens;

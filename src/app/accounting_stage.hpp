@@ -111,13 +111,14 @@ std::optional<api::ApiError> authenticate(AccountingState& state, const config::
 /// plan left empty, is the same 404 as an unknown model, so a key learns nothing about others.
 std::optional<api::ApiError> authorizePlan(const RequestAccounting& accounting, route::Plan& plan);
 
-/// Reads the body's facts and, for a keyed caller, reserves the worst case and takes the rate
-/// units. Adds the `x-ratelimit-*` headers to `headers`, and sets up the execution to ask for
+/// Takes the body's facts from `view` (what parseRequest read from `body`) and, for a keyed
+/// caller, reserves the worst case and takes the rate units. Adds the `x-ratelimit-*` headers to `headers`, and sets up the execution to ask for
 /// stream usage and to report the cost. Rewrites `body` when usage must be requested.
 boost::asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state,
                                                            std::shared_ptr<const config::Config> config,
-                                                           const route::Plan& plan, std::string& body,
-                                                           RequestAccounting& accounting, http::HeaderList& headers,
+                                                           const route::Plan& plan, const api::RequestView& view,
+                                                           std::string& body, RequestAccounting& accounting,
+                                                           http::HeaderList& headers,
                                                            upstream::ExecutionRequest& execution);
 
 /// Charges the real cost (or an estimate when the upstream sent no usage), releases the rest of

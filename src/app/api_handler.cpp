@@ -173,7 +173,10 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
   scope.record.request_id = scope.request_id;
   scope.record.endpoint = "other";
 
-  if (co_await admin::answerHealthProbe(path, context_.state, scope.base_headers, writer)) co_return;
+  if (admin::isHealthProbePath(path)) {
+    co_await admin::answerHealthProbe(path, context_.state, scope.base_headers, writer);
+    co_return;
+  }
 
   // Past the in-flight limit a quick 503 protects the requests already admitted.
   const auto max_in_flight = scope.config->resilience.max_in_flight;
@@ -330,7 +333,7 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   // NOTE: count_tokens requests skip admission and settlement, because providers do not bill
   // them, so the request and token rate limits do not count them either.
   if (!counting) {
-    auto admission_error = co_await admit(*context_.accounting, scope.config, plan, body, scope.accounting,
+    auto admission_error = co_await admit(*context_.accounting, scope.config, plan, view, body, scope.accounting,
                                           scope.base_headers, execution);
     if (admission_error) co_return co_await sendError(scope, *admission_error);
   }

@@ -88,29 +88,50 @@ Family<Metric>::Family(std::string name, std::string help, std::vector<std::stri
       label_names_(std::move(label_names)),
       histogram_bounds_(std::move(histogram_bounds)) {
   if (label_names_.empty()) {
-    children_.emplace(std::vector<std::string>{}, makeMetric<Metric>(histogram_bounds_));
+    children_.emplace(std::string(), Child{{}, makeMetric<Metric>(histogram_bounds_)});
   }
 }
 
 template <class Metric>
 Metric& Family<Metric>::labels(const std::vector<std::string>& values) {
+  std::vector<std::string_view> views(values.begin(), values.end());
+  return child(views);
+}
+
+template <class Metric>
+Metric& Family<Metric>::labels(std::initializer_list<std::string_view> values) {
+  return child(std::span<const std::string_view>(values.begin(), values.size()));
+}
+
+template <class Metric>
+Metric& Family<Metric>::child(std::span<const std::string_view> values) {
   assert(values.size() == label_names_.size());
   if (values.size() != label_names_.size()) {
-    std::vector<std::string> fitted = values;
+    std::vector<std::string_view> fitted(values.begin(), values.end());
     fitted.resize(label_names_.size());
-    return labels(fitted);
+    return child(fitted);
+  }
+
+  thread_local std::string key;
+  key.clear();
+  for (const auto value : values) {
+    key += value;
+    key += '\x01';
   }
 
   {
     std::shared_lock lock(mutex_);
-    const auto found = children_.find(values);
-    if (found != children_.end()) return *found->second;
+    const auto found = children_.find(std::string_view(key));
+    if (found != children_.end()) return *found->second.metric;
   }
 
   std::unique_lock lock(mutex_);
-  auto [position, inserted] = children_.try_emplace(values);
-  if (inserted) position->second = makeMetric<Metric>(histogram_bounds_);
-  return *position->second;
+  auto [position, inserted] = children_.try_emplace(key);
+  if (inserted) {
+    position->second.values.assign(values.begin(), values.end());
+    position->second.metric = makeMetric<Metric>(histogram_bounds_);
+  }
+  return *position->second.metric;
 }
 
 template class Family<Counter>;

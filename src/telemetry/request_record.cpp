@@ -1,13 +1,46 @@
 #include <pointsman/telemetry/request_record.hpp>
 
 #include <fmt/format.h>
+
+#include <charconv>
 #include <iterator>
 #include <string_view>
 
 namespace pointsman::telemetry {
 namespace {
 
-std::string orDash(const std::string& value) { return value.empty() ? "-" : value; }
+std::string_view orDash(const std::string& value) { return value.empty() ? std::string_view("-") : value; }
+
+/// Builds the access line from labelled values. It is written for every request, and a
+/// fmt::format call with a dozen arguments and fixed-point doubles cost about 7,000 instructions
+/// per line, a tenth of the gateway's work on a short request.
+class AccessLineWriter {
+ public:
+  AccessLineWriter() { line_.reserve(256); }
+
+  void text(std::string_view label, std::string_view value) {
+    line_ += label;
+    line_ += value;
+  }
+  template <class Integer>
+  void integer(std::string_view label, Integer value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    text(label, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  }
+  /// The value rounded to `decimals` places, as printf's %.Nf writes it.
+  void fixed(std::string_view label, double value, int decimals) {
+    char digits[64];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals);
+    // Only a value too large for the buffer fails, which no duration or cost here reaches.
+    if (result.ec != std::errc()) return text(label, "-");
+    text(label, std::string_view(digits, static_cast<std::size_t>(result.ptr - digits)));
+  }
+  std::string take() { return std::move(line_); }
+
+ private:
+  std::string line_;
+};
 
 /// Appends one flat JSON object to a string, escaping as RFC 8259 requires. Bytes that are not
 /// valid UTF-8 are passed through; every value written here is ASCII or came from config.
@@ -84,22 +117,31 @@ class JsonLineWriter {
 }  // namespace
 
 std::string formatAccessLine(const RequestRecord& record) {
-  std::string line = fmt::format("req={} endpoint={} model={} route={} policy={} deployment={} attempts={} status={} "
-                                 "stream={} flags={} total_ms={:.1f} overhead_us={:.0f}",
-                                 record.request_id, record.endpoint, orDash(record.requested_model), orDash(record.route),
-                                 orDash(record.policy), orDash(record.deployment), record.attempts, record.status,
-                                 record.stream ? 1 : 0, orDash(record.flags), record.total_ms, record.overhead_us);
-  if (record.time_to_first_token_ms >= 0) line += fmt::format(" ttft_ms={:.1f}", record.time_to_first_token_ms);
+  AccessLineWriter line;
+  line.text("req=", record.request_id);
+  line.text(" endpoint=", record.endpoint);
+  line.text(" model=", orDash(record.requested_model));
+  line.text(" route=", orDash(record.route));
+  line.text(" policy=", orDash(record.policy));
+  line.text(" deployment=", orDash(record.deployment));
+  line.integer(" attempts=", record.attempts);
+  line.integer(" status=", record.status);
+  line.integer(" stream=", record.stream ? 1 : 0);
+  line.text(" flags=", orDash(record.flags));
+  line.fixed(" total_ms=", record.total_ms, 1);
+  line.fixed(" overhead_us=", record.overhead_us, 0);
+  if (record.time_to_first_token_ms >= 0) line.fixed(" ttft_ms=", record.time_to_first_token_ms, 1);
   if (record.prompt_tokens >= 0) {
-    line += fmt::format(" in_tok={} out_tok={}", record.prompt_tokens, record.completion_tokens);
+    line.integer(" in_tok=", record.prompt_tokens);
+    line.integer(" out_tok=", record.completion_tokens);
   }
-  if (!record.key_name.empty()) line += " key=" + record.key_name;
+  if (!record.key_name.empty()) line.text(" key=", record.key_name);
   if (record.cost_usd >= 0) {
-    line += fmt::format(" cost_usd={:.6f}", record.cost_usd);
-    if (record.cost_estimated) line += " cost_estimated=1";
+    line.fixed(" cost_usd=", record.cost_usd, 6);
+    if (record.cost_estimated) line.text(" cost_estimated=", "1");
   }
-  if (!record.upstream_request_id.empty()) line += " upstream_req=" + record.upstream_request_id;
-  return line;
+  if (!record.upstream_request_id.empty()) line.text(" upstream_req=", record.upstream_request_id);
+  return line.take();
 }
 
 std::string formatRequestLogJson(const RequestRecord& record) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <pointsman/api/request_view.hpp>
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,8 +26,11 @@ struct RequestFacts {
   std::int64_t estimated_prompt_tokens = 0;
 };
 
-/// Reads the facts from a body that api::parseRequest has already accepted. Fields of the wrong
-/// type count as absent.
+/// The facts of a request whose body api::parseRequest read into `view`.
+RequestFacts factsOf(const api::RequestView& view, std::size_t body_bytes);
+
+/// Parses `body` for its facts, for callers without a RequestView. Fields of the wrong type count
+/// as absent, and a body parseRequest rejects has only the byte estimate.
 RequestFacts readRequestFacts(std::string_view body);
 
 /// Returns `body` with `stream_options.include_usage` set to true, keeping every other field.

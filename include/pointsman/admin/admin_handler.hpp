@@ -37,6 +37,10 @@ class AdminHandler {
   AccountingAdmin* accounting_ = nullptr;
 };
 
+/// True for the probe paths both listeners answer: `/healthz` and `/readyz`. Checked before
+/// answerHealthProbe so that other requests do not pay for a coroutine frame.
+inline bool isHealthProbePath(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+
 /// `/healthz` and `/readyz` answers, shared by both listeners. Returns false for other paths.
 boost::asio::awaitable<bool> answerHealthProbe(std::string_view path, const http::ServerState& state,
                                                const http::HeaderList& extra_headers, http::ResponseWriter& writer);

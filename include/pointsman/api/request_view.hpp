@@ -3,6 +3,8 @@
 #include <pointsman/api/api_error.hpp>
 #include <pointsman/api/endpoint.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -10,10 +12,19 @@
 namespace pointsman::api {
 
 /// What the gateway reads from a client request body. The body itself is forwarded as the client
-/// sent it (only `model` is replaced), so this view holds just the fields that decide routing.
+/// sent it (only `model` is replaced), so this view holds just the fields that decide routing and
+/// accounting. Reading them here spares accounting a second parse of the body.
 struct RequestView {
   std::string model;
   bool stream = false;
+  /// `max_completion_tokens`, else `max_tokens`; nullopt when the request sets neither.
+  std::optional<std::int64_t> max_output_tokens;
+  /// `stream_options` is an object in the body.
+  bool has_stream_options = false;
+  /// `stream_options.include_usage` is true.
+  bool include_usage = false;
+  /// The OpenAI `user` field (an end-user id chosen by the client); empty when absent.
+  std::string user;
 };
 
 /// Parses and checks a request body: valid JSON, an object, a non-empty string `model`, and what

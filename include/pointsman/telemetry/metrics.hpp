@@ -7,12 +7,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -76,6 +79,9 @@ class Family {
   /// label name: debug builds assert it, and release builds pad with empty values or drop the
   /// extra ones. The reference stays valid for the family's lifetime.
   Metric& labels(const std::vector<std::string>& values);
+  /// The same, without building strings: a child that exists is found without allocating, which
+  /// matters on the request path.
+  Metric& labels(std::initializer_list<std::string_view> values);
 
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] const std::string& help() const { return help_; }
@@ -85,7 +91,7 @@ class Family {
   template <class Visitor>
   void forEach(Visitor&& visit) const {
     std::shared_lock lock(mutex_);
-    for (const auto& [values, metric] : children_) visit(values, *metric);
+    for (const auto& [key, child] : children_) visit(child.values, *child.metric);
   }
 
  private:
@@ -94,7 +100,16 @@ class Family {
   std::vector<std::string> label_names_;
   std::vector<double> histogram_bounds_;
   mutable std::shared_mutex mutex_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;
+  struct Child {
+    std::vector<std::string> values;
+    std::unique_ptr<Metric> metric;
+  };
+
+  Metric& child(std::span<const std::string_view> values);
+
+  /// Children by their label values joined with \x01, which sorts like the list of values and
+  /// is found with one string comparison per tree level, without allocating.
+  std::map<std::string, Child, std::less<>> children_;
 };
 
 /// Owns every family and renders them all as Prometheus text. Registering a name again returns
