@@ -37,7 +37,10 @@ std::array<std::size_t, kTaskTypeCount> readClassOrder(const nlohmann::json& mod
 
 }  // namespace
 
-TaskClassifier::TaskClassifier() : weights_(std::size_t{kTaskFeatureBuckets} * kTaskTypeCount, 0.0f) {}
+std::vector<float>& TaskClassifier::weights() {
+  if (weights_.empty()) weights_.assign(std::size_t{kTaskFeatureBuckets} * kTaskTypeCount, 0.0f);
+  return weights_;
+}
 
 TaskClassifier TaskClassifier::load(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -61,13 +64,14 @@ TaskClassifier TaskClassifier::parse(std::string_view json, const std::string& s
     }
     const auto order = readClassOrder(model, source);
     TaskClassifier classifier;
+    auto& weights = classifier.weights();
     const auto& biases = model.at("biases");
     for (std::size_t i = 0; i < kTaskTypeCount; ++i) classifier.biases_[order[i]] = biases.at(i).get<float>();
     for (const auto& [bucket_text, row] : model.at("weights").items()) {
       const unsigned long bucket = std::stoul(bucket_text);
       if (bucket >= kTaskFeatureBuckets || row.size() != kTaskTypeCount) fail(source, "bad weight row " + bucket_text);
       for (std::size_t i = 0; i < kTaskTypeCount; ++i) {
-        classifier.weights_[bucket * kTaskTypeCount + order[i]] = row[i].get<float>();
+        weights[bucket * kTaskTypeCount + order[i]] = row[i].get<float>();
       }
     }
     return classifier;
@@ -80,9 +84,12 @@ TaskClassifier TaskClassifier::parse(std::string_view json, const std::string& s
 
 TaskClassifier::Scores TaskClassifier::probabilities(const std::vector<std::uint32_t>& features) const {
   std::array<float, kTaskTypeCount> logits = biases_;
-  for (const std::uint32_t bucket : features) {
-    const float* row = &weights_[std::size_t{bucket} * kTaskTypeCount];
-    for (std::size_t i = 0; i < kTaskTypeCount; ++i) logits[i] += row[i];
+  // Without a weight table every weight is zero, so the biases alone decide.
+  if (!weights_.empty()) {
+    for (const std::uint32_t bucket : features) {
+      const float* row = &weights_[std::size_t{bucket} * kTaskTypeCount];
+      for (std::size_t i = 0; i < kTaskTypeCount; ++i) logits[i] += row[i];
+    }
   }
   const float top = *std::max_element(logits.begin(), logits.end());
   Scores scores{};
@@ -126,7 +133,8 @@ std::string TaskClassifier::toJson() const {
   model["classes"] = classes;
   model["biases"] = biases;
   nlohmann::json weights = nlohmann::json::object();
-  for (std::size_t bucket = 0; bucket < kTaskFeatureBuckets; ++bucket) {
+  const std::size_t stored_buckets = weights_.empty() ? 0 : kTaskFeatureBuckets;
+  for (std::size_t bucket = 0; bucket < stored_buckets; ++bucket) {
     const float* row = &weights_[bucket * kTaskTypeCount];
     // Rows whose weights all round to zero are left out; four decimals are far below the
     // weights' noise from training.

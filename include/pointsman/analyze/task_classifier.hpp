@@ -31,8 +31,9 @@ class TaskClassifier {
  public:
   using Scores = std::array<double, kTaskTypeCount>;
 
-  /// A classifier without weights: every text is Chat with confidence 1 / kTaskTypeCount.
-  TaskClassifier();
+  /// A classifier without weights: every text is Chat with confidence 1 / kTaskTypeCount. It
+  /// allocates no weight table, because a gateway without `analyzers.task_classifier` keeps one.
+  TaskClassifier() = default;
 
   /// Reads a model file. Throws std::runtime_error naming the file and the problem, because it
   /// runs when the config loads, never on a request.
@@ -50,15 +51,16 @@ class TaskClassifier {
   /// The class probabilities of a list of feature buckets.
   Scores probabilities(const std::vector<std::uint32_t>& features) const;
 
-  /// The weights of a bucket (one per task type) and the biases, for the trainer.
-  std::vector<float>& weights() { return weights_; }
+  /// The weights of a bucket (one per task type) and the biases, for the trainer. The first call
+  /// allocates the table, all zero.
+  std::vector<float>& weights();
   std::array<float, kTaskTypeCount>& biases() { return biases_; }
 
   /// Writes the model as JSON, keeping only the buckets that have a non-zero weight.
   std::string toJson() const;
 
  private:
-  /// kTaskFeatureBuckets rows of kTaskTypeCount weights.
+  /// kTaskFeatureBuckets rows of kTaskTypeCount weights (10 MiB), or empty for all zero.
   std::vector<float> weights_;
   std::array<float, kTaskTypeCount> biases_{};
 };

@@ -19,6 +19,16 @@ TEST(TaskClassifier, EmptyModelIsUniform) {
   EXPECT_NEAR(prediction.confidence, 1.0 / kTaskTypeCount, 1e-9);
 }
 
+TEST(TaskClassifier, EmptyModelSurvivesJsonRoundTrip) {
+  TaskClassifier classifier;
+  classifier.biases()[static_cast<std::size_t>(TaskType::Math)] = 0.5f;
+
+  const auto reloaded = TaskClassifier::parse(classifier.toJson(), "empty");
+
+  EXPECT_EQ(reloaded.classify("two plus two").type, TaskType::Math);
+  EXPECT_EQ(reloaded.probabilities({42}), classifier.probabilities({42}));
+}
+
 TEST(TaskClassifier, WeightsOfAFeatureDecideTheType) {
   TaskClassifier classifier;
   std::vector<std::uint32_t> features;
