@@ -89,9 +89,12 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
 
-  stream_.tcp().expires_after(limits_.header_timeout);
   const auto header_done = [](const auto& p) { return p.is_header_done(); };
-  const ErrorCode header_error = co_await parseUntil(stream_, buffer_, parser, header_done);
+  ErrorCode header_error;
+  if (feedParser(buffer_, parser, header_done, header_error) == ParseProgress::NeedBytes) {
+    stream_.tcp().expires_after(limits_.header_timeout);
+    header_error = co_await parseUntil(stream_, buffer_, parser, header_done);
+  }
   if (header_error == bhttp::error::header_limit) {
     co_await sendLimitError(431, "request headers are larger than the limit of " +
                                      std::to_string(limits_.max_header_bytes) + " bytes",
@@ -116,10 +119,13 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_return false;
   }
 
-  stream_.tcp().expires_after(limits_.body_timeout);
   parser.eager(true);
   const auto message_done = [](const auto& p) { return p.is_done(); };
-  const ErrorCode body_error = co_await parseUntil(stream_, buffer_, parser, message_done);
+  ErrorCode body_error;
+  if (feedParser(buffer_, parser, message_done, body_error) == ParseProgress::NeedBytes) {
+    stream_.tcp().expires_after(limits_.body_timeout);
+    body_error = co_await parseUntil(stream_, buffer_, parser, message_done);
+  }
   if (body_error == bhttp::error::body_limit) {
     co_await sendBodyTooLarge({});
     co_return false;
@@ -170,7 +176,9 @@ asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList he
   headers_sent_ = true;
   const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(body)};
   armWriteTimeout();
-  const ErrorCode error = co_await writeAll(stream_, wire);
+  ErrorCode error;
+  const std::size_t sent = sendNow(stream_, wire, error);
+  if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -182,7 +190,10 @@ asio::awaitable<bool> ServerSession::startStream(unsigned status, HeaderList hea
   const std::string head = responseHead(status, request_version_, headers, framing);
   headers_sent_ = true;
   armWriteTimeout();
-  const ErrorCode error = co_await writeAll(stream_, asio::buffer(head));
+  const auto wire = asio::buffer(head);
+  ErrorCode error;
+  const std::size_t sent = sendNow(stream_, wire, error);
+  if (!error && sent < wire.size()) error = co_await sendRest(stream_, wire, sent);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -202,7 +213,9 @@ asio::awaitable<bool> ServerSession::sendStreamData(std::string_view bytes) {
                                                asio::buffer(bytes.data(), bytes.size()),
                                                asio::buffer("\r\n", 2)};
   armWriteTimeout();
-  const ErrorCode error = co_await writeAll(stream_, wire);
+  ErrorCode error;
+  const std::size_t sent = sendNow(stream_, wire, error);
+  if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
   if (error) client_gone_ = true;
   co_return !error;
 }
@@ -212,7 +225,9 @@ asio::awaitable<bool> ServerSession::endStream() {
 
   armWriteTimeout();
   const auto last_chunk = asio::buffer("0\r\n\r\n", 5);
-  const ErrorCode error = co_await writeAll(stream_, last_chunk);
+  ErrorCode error;
+  const std::size_t sent = sendNow(stream_, last_chunk, error);
+  if (!error && sent < last_chunk.size()) error = co_await sendRest(stream_, last_chunk, sent);
   if (error) client_gone_ = true;
   co_return !error;
 }

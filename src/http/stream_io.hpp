@@ -24,10 +24,32 @@
 
 namespace pointsman::http {
 
-/// Feeds the buffered bytes to `parser` until `done(parser)` holds, reading from `stream` only
-/// when the buffer runs dry. Errors are those of Beast's read operations: `end_of_stream` when
-/// the peer closed before a message started, the parser's errors (header_limit, body_limit,
-/// need_buffer, ...), and the stream's (a timeout of its tcp_stream, a reset).
+/// What feedParser left to do.
+enum class ParseProgress { Done, NeedBytes, Failed };
+
+/// Feeds the buffered bytes to `parser` until `done(parser)` holds or the buffer runs dry, without
+/// waiting. On Failed, `error` holds the parser's error (header_limit, body_limit, need_buffer,
+/// ...). When the bytes are already there, as a body usually is once its header arrived, this
+/// settles a read without starting a coroutine.
+template <class Parser, class Done>
+ParseProgress feedParser(boost::beast::flat_buffer& buffer, Parser& parser, Done done, ErrorCode& error) {
+  for (;;) {
+    if (done(parser)) return ParseProgress::Done;
+    if (buffer.size() == 0) return ParseProgress::NeedBytes;
+
+    const std::size_t used = parser.put(buffer.data(), error);
+    buffer.consume(used);
+    // Progress without an error means the parser may have more to do with what is left.
+    if (!error && used > 0) continue;
+    if (error && error != boost::beast::http::error::need_more) return ParseProgress::Failed;
+    error = {};
+    return ParseProgress::NeedBytes;
+  }
+}
+
+/// Feeds `parser` until `done(parser)` holds, reading from `stream` whenever the buffer runs dry.
+/// Errors are those of Beast's read operations: `end_of_stream` when the peer closed before a
+/// message started, the parser's errors, and the stream's (a timeout of its tcp_stream, a reset).
 template <class Parser, class Done>
 boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beast::flat_buffer& buffer,
                                              Parser& parser, Done done) {
@@ -38,23 +60,17 @@ boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beas
   constexpr std::size_t kSmallestRead = 4096;
 
   for (;;) {
-    if (done(parser)) co_return ErrorCode{};
-
-    if (buffer.size() > 0) {
-      ErrorCode error;
-      const std::size_t used = parser.put(buffer.data(), error);
-      buffer.consume(used);
-      // Progress without an error means the parser may have more to do with what is left.
-      if (!error && used > 0) continue;
-      if (error && error != bhttp::error::need_more) co_return error;
-    }
+    ErrorCode error;
+    const auto progress = feedParser(buffer, parser, done, error);
+    if (progress == ParseProgress::Done) co_return ErrorCode{};
+    if (progress == ParseProgress::Failed) co_return error;
 
     const std::size_t free_bytes = buffer.max_size() - buffer.size();
     const std::size_t room = std::min(std::max(kSmallestRead, buffer.capacity() - buffer.size()), free_bytes);
-    if (room == 0) co_return ErrorCode(boost::beast::http::error::buffer_overflow);
-    auto [error, received] = co_await stream.async_read_some(buffer.prepare(room),
-                                                             asio::as_tuple(asio::use_awaitable));
-    if (error == asio::error::eof) {
+    if (room == 0) co_return ErrorCode(bhttp::error::buffer_overflow);
+    auto [read_error, received] =
+        co_await stream.async_read_some(buffer.prepare(room), asio::as_tuple(asio::use_awaitable));
+    if (read_error == asio::error::eof) {
       // A body that runs until the connection closes ends here; before any byte it is a close.
       if (!parser.got_some()) co_return ErrorCode(bhttp::error::end_of_stream);
       ErrorCode eof_error;
@@ -62,16 +78,33 @@ boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beas
       if (eof_error) co_return eof_error;
       continue;
     }
-    if (error) co_return error;
+    if (read_error) co_return read_error;
     buffer.commit(received);
   }
 }
 
-/// Sends all of `buffers`. On plain TCP it first tries a non-blocking send, so a message that
-/// fits in the socket's send buffer goes out at once; the rest, if any, is written
-/// asynchronously under the deadline of the stream's tcp_stream.
+/// Sends what a plain TCP socket takes at once, without waiting. Returns the bytes sent, 0 for a
+/// TLS stream, and sets `error` only for a failure other than a full send buffer. A message that
+/// fits in the socket's send buffer thus goes out without a coroutine or an event-loop trip.
 template <class ConstBuffers>
-boost::asio::awaitable<ErrorCode> writeAll(MaybeTlsStream& stream, const ConstBuffers& buffers) {
+std::size_t sendNow(MaybeTlsStream& stream, const ConstBuffers& buffers, ErrorCode& error) {
+  namespace asio = boost::asio;
+  if (stream.isTls()) return 0;
+
+  auto& socket = stream.tcp().socket();
+  // The user-level flag only changes synchronous calls. Asio's asynchronous operations on the
+  // socket behave the same either way.
+  if (!socket.non_blocking()) socket.non_blocking(true, error);
+  if (error) return 0;
+  const std::size_t sent = socket.write_some(buffers, error);
+  if (error == asio::error::would_block || error == asio::error::try_again) error = {};
+  return sent;
+}
+
+/// Sends `buffers` from byte `sent` on, asynchronously, under the deadline of the stream's
+/// tcp_stream. Pairs with sendNow for what the socket did not take at once.
+template <class ConstBuffers>
+boost::asio::awaitable<ErrorCode> sendRest(MaybeTlsStream& stream, const ConstBuffers& buffers, std::size_t sent) {
   namespace asio = boost::asio;
   constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -79,20 +112,10 @@ boost::asio::awaitable<ErrorCode> writeAll(MaybeTlsStream& stream, const ConstBu
     auto [error, written] = co_await asio::async_write(stream.tls(), buffers, kUseTuple);
     co_return error;
   }
-
-  auto& socket = stream.tcp().socket();
-  ErrorCode error;
-  // The user-level flag only changes synchronous calls: Asio's asynchronous operations on the
-  // socket behave the same either way.
-  if (!socket.non_blocking()) socket.non_blocking(true, error);
-  const std::size_t sent = error ? 0 : socket.write_some(buffers, error);
-  if (!error && sent == asio::buffer_size(buffers)) co_return ErrorCode{};
-  if (error && error != asio::error::would_block && error != asio::error::try_again) co_return error;
-
   boost::beast::buffers_suffix<ConstBuffers> rest(buffers);
   rest.consume(sent);
-  auto [write_error, written] = co_await asio::async_write(stream.tcp(), rest, kUseTuple);
-  co_return write_error;
+  auto [error, written] = co_await asio::async_write(stream.tcp(), rest, kUseTuple);
+  co_return error;
 }
 
 }  // namespace pointsman::http

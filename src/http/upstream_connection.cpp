@@ -178,7 +178,8 @@ asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessa
     const std::string header = headerBytes(request.base());
     const std::array<asio::const_buffer, 2> wire{asio::buffer(header),
                                                  asio::buffer(request.body())};
-    error = co_await writeAll(stream_, wire);
+    const std::size_t sent = sendNow(stream_, wire, error);
+    if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
   }
   if (error) failed_ = true;
   ++requests_served_;
@@ -210,7 +211,10 @@ asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock:
     const auto piece_used = [&body](const auto& parser) {
       return parser.is_done() || body.size < sizeof piece;
     };
-    ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, piece_used);
+    ErrorCode error;
+    if (feedParser(read_buffer_, *parser_, piece_used, error) == ParseProgress::NeedBytes) {
+      error = co_await parseUntil(stream_, read_buffer_, *parser_, piece_used);
+    }
     if (error == bhttp::error::need_buffer) error = {};
     if (error) {
       failed_ = true;

@@ -17,6 +17,19 @@ std::string environment(const char* upper, const char* lower) {
   return {};
 }
 
+/// The proxy variables, read once: every upstream attempt asks for them, and getenv scans the
+/// whole environment each time, while a daemon's environment does not change.
+struct ProxyEnvironment {
+  std::string http_proxy = environment("HTTP_PROXY", "http_proxy");
+  std::string https_proxy = environment("HTTPS_PROXY", "https_proxy");
+  std::string no_proxy = environment("NO_PROXY", "no_proxy");
+};
+
+const ProxyEnvironment& proxyEnvironment() {
+  static const ProxyEnvironment variables;
+  return variables;
+}
+
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
@@ -46,8 +59,9 @@ std::optional<Url> proxyFor(const config::ProviderConfig& provider, const Url& t
   if (provider.proxy == "none") return std::nullopt;
   if (!provider.proxy.empty()) return parseUrl(provider.proxy);
 
-  const auto configured = target.tls ? environment("HTTPS_PROXY", "https_proxy") : environment("HTTP_PROXY", "http_proxy");
-  if (configured.empty() || bypassesProxy(environment("NO_PROXY", "no_proxy"), target.host)) return std::nullopt;
+  const auto& variables = proxyEnvironment();
+  const auto& configured = target.tls ? variables.https_proxy : variables.http_proxy;
+  if (configured.empty() || bypassesProxy(variables.no_proxy, target.host)) return std::nullopt;
   auto proxy = parseUrl(configured);
   // TODO: proxies that take credentials (user:password@host) and https:// proxies are not
   // supported; such a proxy setting is ignored and the connection goes direct.
