@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace pointsman::api {
 namespace {
 
@@ -23,8 +25,28 @@ std::optional<std::size_t> skipString(std::string_view text, std::size_t start) 
 /// first, because a parser sees `"mod\u0065l"` as `model`.
 bool keyEquals(std::string_view raw_key, std::string_view key) {
   if (raw_key.find('\\') == std::string_view::npos) return raw_key == key;
-  const auto decoded = nlohmann::json::parse("\"" + std::string(raw_key) + "\"", nullptr, false);
+  std::string quoted;
+  quoted.reserve(raw_key.size() + 2);
+  quoted += '"';
+  quoted += raw_key;
+  quoted += '"';
+  const auto decoded = nlohmann::json::parse(quoted, nullptr, false);
   return decoded.is_string() && decoded.get_ref<const std::string&>() == key;
+}
+
+/// `text` as a JSON string literal. Model names rarely need escapes, so the plain case skips the
+/// JSON library.
+std::string jsonStringLiteral(std::string_view text) {
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (!plain) return nlohmann::json(std::string(text)).dump();
+  std::string literal;
+  literal.reserve(text.size() + 2);
+  literal += '"';
+  literal += text;
+  literal += '"';
+  return literal;
 }
 
 }  // namespace
@@ -70,7 +92,7 @@ std::optional<std::string> replaceTopLevelString(std::string_view body, std::str
     if (!value_end) return std::nullopt;
 
     std::string result;
-    const std::string encoded = nlohmann::json(std::string(replacement)).dump();
+    const std::string encoded = jsonStringLiteral(replacement);
     result.reserve(body.size() + encoded.size());
     result.append(body.substr(0, value_start));
     result.append(encoded);

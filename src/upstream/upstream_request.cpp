@@ -104,13 +104,15 @@ std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(c
   if (auto* error = std::get_if<UpstreamError>(&built)) return std::move(*error);
   auto& [target, body] = std::get<std::pair<std::string, std::string>>(built);
 
+  // The message starts empty, so its own fields are inserted without set()'s search for an
+  // earlier value; the configured and forwarded headers below may replace them.
   http::UpstreamRequestMessage message{bhttp::verb::post, target, 11};
-  message.set(bhttp::field::host, url.hostHeader());
-  message.set(bhttp::field::content_type, "application/json");
-  message.set(bhttp::field::accept, request.stream ? "text/event-stream" : "application/json");
-  message.set(bhttp::field::accept_encoding, "identity");
-  message.set(bhttp::field::user_agent, "pointsman/" POINTSMAN_VERSION);
-  message.set("x-request-id", request.request_id);
+  message.insert(bhttp::field::host, url.hostHeader());
+  message.insert(bhttp::field::content_type, "application/json");
+  message.insert(bhttp::field::accept, request.stream ? "text/event-stream" : "application/json");
+  message.insert(bhttp::field::accept_encoding, "identity");
+  message.insert(bhttp::field::user_agent, "pointsman/" POINTSMAN_VERSION);
+  message.insert("x-request-id", request.request_id);
   setCredentials(message, provider, key ? *key : provider.api_key);
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());
   for (const auto& [name, value] : candidate.deployment->headers) message.set(name, value);

@@ -76,5 +76,27 @@ TEST(AccessLine, NamesRouteDeploymentAndFlags) {
   EXPECT_NE(line.find(" in_tok=9 out_tok=4"), std::string::npos) << line;
 }
 
+TEST(AccessLine, RoundsDurationsAndCost) {
+  auto record = sampleRecord();
+  record.total_ms = 12.34;
+  record.overhead_us = 56.7;
+  record.time_to_first_token_ms = 0.04;
+  record.cost_usd = 0.0001234;
+
+  const auto line = formatAccessLine(record);
+
+  EXPECT_NE(line.find(" total_ms=12.3 "), std::string::npos) << line;
+  EXPECT_NE(line.find(" overhead_us=57"), std::string::npos) << line;
+  EXPECT_NE(line.find(" ttft_ms=0.0"), std::string::npos) << line;
+  EXPECT_NE(line.find(" cost_usd=0.000123"), std::string::npos) << line;
+}
+
+TEST(AccessLine, LargeCostKeepsSixDecimals) {
+  auto record = sampleRecord();
+  record.cost_usd = 1234.5;
+
+  EXPECT_NE(formatAccessLine(record).find(" cost_usd=1234.500000"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pointsman::telemetry
