@@ -47,8 +47,20 @@ std::string_view previousWord(std::string_view text, std::size_t begin) {
   return text.substr(start, end - start);
 }
 
+constexpr bool cuesHaveLengths(std::size_t shortest, std::size_t longest) {
+  for (const auto cue : kNameCues) {
+    if (cue.size() < shortest || cue.size() > longest) return false;
+  }
+  return true;
+}
+constexpr std::size_t kShortestCue = 2;
+constexpr std::size_t kLongestCue = 6;
+static_assert(cuesHaveLengths(kShortestCue, kLongestCue), "update kShortestCue and kLongestCue");
+
 bool followsNameCue(std::string_view text, std::size_t begin) {
   const std::string_view previous = previousWord(text, begin);
+  // Most words before a capital are no cue by their length alone ("is" and "name" are in range).
+  if (previous.size() < kShortestCue || previous.size() > kLongestCue) return false;
   for (const auto cue : kNameCues) {
     if (equalsFolded(previous, cue)) return true;
   }

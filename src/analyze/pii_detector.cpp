@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
-#include <cstring>
 
 namespace pointsman::analyze {
 
@@ -259,24 +259,14 @@ std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& n
 
 std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
   Matches out;
-  std::array<std::uint8_t, kCandidateChunkBytes> marks;
-  std::size_t i = 0;
-  for (std::size_t chunk = 0; chunk < text.size(); chunk += kCandidateChunkBytes) {
-    const std::size_t chunk_end = std::min(text.size(), chunk + kCandidateChunkBytes);
-    markPiiCandidates(text, chunk, chunk_end, marks.data());
-    for (std::size_t at = std::max(i, chunk); at < chunk_end; ++at) {
-      // Unmarked positions start nothing, so they are passed eight at a time.
-      std::uint64_t eight = 0;
-      if (at + sizeof eight <= chunk_end) {
-        std::memcpy(&eight, &marks[at - chunk], sizeof eight);
-        if (eight == 0) {
-          at += sizeof eight - 1;
-          continue;
-        }
-      }
-      if (marks[at - chunk] == 0) continue;
-      i = scanAt(text, at, names_, out);
-      at = std::max(at, i - 1);
+  std::size_t next = 0;
+  for (std::size_t block = 0; block < text.size(); block += kCandidateBlockBytes) {
+    // Unmarked positions start nothing, so only the set bits are visited.
+    for (std::uint64_t candidates = markPiiCandidates(text, block); candidates != 0; candidates &= candidates - 1) {
+      const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(candidates));
+      // A scanner that matched or passed a word returned where scanning goes on.
+      if (at < next) continue;
+      next = scanAt(text, at, names_, out);
     }
   }
   // The email check looks back over a local part that the loop had already passed.

@@ -1,22 +1,35 @@
 #include <pointsman/analyze/name_gazetteer.hpp>
 #include <pointsman/analyze/task_classifier.hpp>
 
+#include <array>
 #include <bit>
+#include <cstdint>
 
 namespace pointsman::analyze {
 namespace {
 
-enum class CharKind { Word, Space, Symbol };
+enum class CharKind : std::uint8_t { Word, Space, Symbol };
 
-CharKind kindOf(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') || byte == '_' ||
-      byte >= 0x80) {
-    return CharKind::Word;
+constexpr std::array<CharKind, 256> makeCharKinds() {
+  std::array<CharKind, 256> kinds{};
+  for (int byte = 0; byte < 256; ++byte) {
+    auto& kind = kinds[static_cast<std::size_t>(byte)];
+    if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') || byte == '_' ||
+        byte >= 0x80) {
+      kind = CharKind::Word;
+    } else if (byte == ' ' || byte == '\n' || byte == '\r' || byte == '\t') {
+      kind = CharKind::Space;
+    } else {
+      kind = CharKind::Symbol;
+    }
   }
-  if (byte == ' ' || byte == '\n' || byte == '\r' || byte == '\t') return CharKind::Space;
-  return CharKind::Symbol;
+  return kinds;
 }
+
+/// One table lookup per byte: the scan classifies every byte it reads.
+constexpr std::array<CharKind, 256> kCharKinds = makeCharKinds();
+
+CharKind kindOf(char c) { return kCharKinds[static_cast<unsigned char>(c)]; }
 
 std::uint32_t bucketOf(std::uint64_t hash) {
   // Fold the high bits in: FNV's low bits alone spread short words poorly.
@@ -59,7 +72,7 @@ void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) 
     bool digits_only = true;
     const auto take = [&](char c) {
       token.add(c);
-      digits_only = digits_only && c >= '0' && c <= '9';
+      digits_only &= static_cast<unsigned char>(c - '0') < 10;
     };
     if (kind == CharKind::Word) {
       for (; i < text.size() && kindOf(text[i]) == CharKind::Word; ++i) take(text[i]);

@@ -65,14 +65,15 @@ constexpr ByteMask lowercaseSecretStart(unsigned char first, unsigned char secon
          (byteMask(first == 'x') & byteMask(second == 'o')) | (byteMask(first == 'r') & byteMask(second == 'k'));
 }
 
-/// Bytes of text [begin, end) marked by `markPiiCandidates`, at most this many at a time.
-inline constexpr std::size_t kCandidateChunkBytes = 1024;
+/// Positions of text that one call of `markPiiCandidates` marks.
+inline constexpr std::size_t kCandidateBlockBytes = 64;
 
-/// Sets `marks[k]` to non-zero where a scanner may start at text[begin + k], and to zero where the
+/// Returns a mask whose bit k is set where a scanner may start at text[begin + k], for the
+/// positions of [begin, begin + kCandidateBlockBytes) inside the text. A bit is clear where the
 /// position is known to start nothing: inside a word, or at a lowercase word such as "the" that
-/// no scanner accepts. It reads every byte once without branches, so that the scan loop visits
-/// only the few marked positions. `end - begin` is at most kCandidateChunkBytes.
-void markPiiCandidates(std::string_view text, std::size_t begin, std::size_t end, std::uint8_t* marks);
+/// no scanner accepts. It reads the bytes without branches, 16 at a time where SSE2 exists, so
+/// that the scan loop visits only the few marked positions.
+std::uint64_t markPiiCandidates(std::string_view text, std::size_t begin);
 
 /// The matches found so far, which the scanners append in order of position.
 using Matches = std::vector<PiiMatch>;

@@ -12,9 +12,11 @@ namespace {
 
 std::vector<std::uint8_t> marksOf(std::string_view text) {
   std::vector<std::uint8_t> marks(text.size());
-  for (std::size_t chunk = 0; chunk < text.size(); chunk += scan::kCandidateChunkBytes) {
-    const std::size_t end = std::min(text.size(), chunk + scan::kCandidateChunkBytes);
-    scan::markPiiCandidates(text, chunk, end, marks.data() + chunk);
+  for (std::size_t block = 0; block < text.size(); block += scan::kCandidateBlockBytes) {
+    const std::uint64_t candidates = scan::markPiiCandidates(text, block);
+    for (std::size_t k = 0; k < scan::kCandidateBlockBytes && block + k < text.size(); ++k) {
+      marks[block + k] = static_cast<std::uint8_t>((candidates >> k) & 1);
+    }
   }
   return marks;
 }
@@ -43,18 +45,25 @@ const std::vector<std::pair<PiiKind, std::string>> kSamples = {
 };
 
 TEST(PiiCandidates, SkipsPlainLowercaseWords) {
-  const std::string text = "the quick brown fox jumps over the lazy dog and runs home";
+  std::string text;
+  for (int i = 0; i < 4; ++i) text += "the quick brown fox jumps over the lazy dog and runs home ";
   const auto marks = marksOf(text);
   // The first byte and the last five have no neighbours to test, so they stay marked.
   for (std::size_t at = 1; at + 5 < text.size(); ++at) EXPECT_EQ(marks[at], 0) << "at " << at;
 }
 
 TEST(PiiCandidates, MarksEveryScannerStart) {
+  // Padding puts the sample in a block away from both ends of the text, which is marked on bit
+  // masks instead of byte by byte.
+  std::string padding;
+  for (int i = 0; i < 30; ++i) padding += "word ";
   for (const auto& [kind, sample] : kSamples) {
-    const std::string text = "see " + sample + " here";
-    // The email scanner starts at the `@` and looks back over the local part.
-    const std::size_t start = kind == PiiKind::Email ? text.find('@') : 4;
-    EXPECT_NE(marksOf(text)[start], 0) << sample;
+    for (const std::string& before : {std::string("see "), padding}) {
+      const std::string text = before + sample + " here " + padding;
+      // The email scanner starts at the `@` and looks back over the local part.
+      const std::size_t start = kind == PiiKind::Email ? text.find('@') : before.size();
+      EXPECT_NE(marksOf(text)[start], 0) << sample << " after " << before.size() << " bytes";
+    }
   }
 }
 
@@ -70,16 +79,19 @@ TEST(PiiCandidates, MarksCapitalsDigitsAndSymbolsAtWordStarts) {
 
 TEST(PiiDetector, FindsSamplesAcrossChunkBoundaries) {
   const PiiDetector detector;
-  const std::size_t boundary = scan::kCandidateChunkBytes;
-  for (const auto& [kind, sample] : kSamples) {
-    for (std::size_t offset = boundary - sample.size() - 2; offset <= boundary + 2; ++offset) {
-      std::string text(offset - 1, 'x');
-      text += ' ' + sample + " tail words here";
-      const auto matches = detector.findAll(text);
-      ASSERT_EQ(matches.size(), 1u) << sample << " at " << offset;
-      EXPECT_EQ(matches[0].kind, kind) << sample << " at " << offset;
-      EXPECT_EQ(matches[0].begin, offset) << sample << " at " << offset;
-      EXPECT_EQ(matches[0].end, offset + sample.size()) << sample << " at " << offset;
+  // The first block and the last ones are marked byte by byte, the blocks between them on bit
+  // masks, so the samples cross the edge of both kinds of block.
+  for (const std::size_t boundary : {scan::kCandidateBlockBytes, 4 * scan::kCandidateBlockBytes}) {
+    for (const auto& [kind, sample] : kSamples) {
+      for (std::size_t offset = boundary - sample.size() - 2; offset <= boundary + 2; ++offset) {
+        std::string text(offset - 1, 'x');
+        text += ' ' + sample + " tail words here";
+        const auto matches = detector.findAll(text);
+        ASSERT_EQ(matches.size(), 1u) << sample << " at " << offset;
+        EXPECT_EQ(matches[0].kind, kind) << sample << " at " << offset;
+        EXPECT_EQ(matches[0].begin, offset) << sample << " at " << offset;
+        EXPECT_EQ(matches[0].end, offset + sample.size()) << sample << " at " << offset;
+      }
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace pointsman::analyze {
 namespace {
@@ -30,6 +31,42 @@ TEST(TokenEstimator, GrowsLinearlyWithText) {
   // A tokenizer such as cl100k gives 10 tokens per sentence: 9 words and the period.
   EXPECT_GE(tokens, 9500);
   EXPECT_LE(tokens, 10500);
+}
+
+// The estimator prices 64 bytes at a time and carries open runs from one block to the next. A
+// prefix of spaces moves each run across the block edges. The prefix costs 1 token from 2 spaces.
+TEST(TokenEstimator, PricesRunsAcrossBlockEdges) {
+  struct Run {
+    std::string name;
+    std::string unit;
+    std::size_t (*quarters)(std::size_t length);
+  };
+  const std::vector<Run> runs = {
+      {"letters", "a", [](std::size_t n) -> std::size_t { return 4 + (n > 8 ? n - 8 : 0); }},
+      {"digits", "7", [](std::size_t n) -> std::size_t { return 4 * ((n + 2) / 3); }},
+      {"punctuation", "*", [](std::size_t n) -> std::size_t { return 4 + (n - 1) / 2; }},
+      {"accented letters", "\xC3\xA9", [](std::size_t n) -> std::size_t { return 2 * n; }},
+  };
+  for (const auto& run : runs) {
+    for (std::size_t prefix = 0; prefix <= 70; ++prefix) {
+      for (std::size_t length = 1; length <= 140; length += 3) {
+        std::string text(prefix, ' ');
+        for (std::size_t i = 0; i < length; ++i) text += run.unit;
+        const std::size_t quarters = (prefix > 1 ? 4 : 0) + run.quarters(length);
+        ASSERT_EQ(estimateTokens(text), static_cast<std::int64_t>((quarters + 3) / 4))
+            << run.name << ": " << prefix << " spaces, then " << length;
+      }
+    }
+  }
+}
+
+TEST(TokenEstimator, PricesLineBreakRunsAcrossBlockEdges) {
+  // A line break run takes the spaces and line breaks after it and costs half a token, however
+  // long: "x", the run and "y" are 4 + 2 + 4 quarters.
+  for (std::size_t spaces = 0; spaces <= 140; ++spaces) {
+    const std::string text = "x\n" + std::string(spaces, ' ') + "\n\r\t y";
+    EXPECT_EQ(estimateTokens(text), 3) << spaces << " spaces";
+  }
 }
 
 TEST(TokenEstimator, AddsMessageAndReplyOverhead) {
