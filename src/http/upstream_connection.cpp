@@ -30,7 +30,6 @@ using asio::ip::tcp;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadPieceBytes = 16 * 1024;
 constexpr std::size_t kMaxResponseHeaderBytes = 64 * 1024;
 
 void expireAt(beast::tcp_stream& stream, Clock::time_point deadline) {
@@ -200,39 +199,28 @@ asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point dead
 }
 
 asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock::time_point deadline) {
-  char piece[kReadPieceBytes];
+  // The parser appends every body byte it has to `out`, so one call returns what has arrived.
+  const std::size_t size_before = out.size();
+  parser_->setBodySink(&out);
+  const auto grew_or_done = [&out, size_before](const auto& parser) {
+    return parser.is_done() || out.size() > size_before;
+  };
 
-  while (!parser_->is_done()) {
-    auto& body = parser_->get().body();
-    body.data = piece;
-    body.size = sizeof piece;
-
+  ErrorCode error;
+  if (feedParser(read_buffer_, *parser_, grew_or_done, error) == ParseProgress::NeedBytes) {
     expireAt(stream_.tcp(), deadline);
-    const auto piece_used = [&body](const auto& parser) {
-      return parser.is_done() || body.size < sizeof piece;
-    };
-    ErrorCode error;
-    if (feedParser(read_buffer_, *parser_, piece_used, error) == ParseProgress::NeedBytes) {
-      error = co_await parseUntil(stream_, read_buffer_, *parser_, piece_used);
-    }
-    if (error == bhttp::error::need_buffer) error = {};
-    if (error) {
-      failed_ = true;
-      co_return error;
-    }
-
-    const std::size_t received = sizeof piece - body.size;
-    if (received > 0) {
-      out.append(piece, received);
-      co_return ErrorCode{};
-    }
+    error = co_await parseUntil(stream_, read_buffer_, *parser_, grew_or_done);
   }
-  co_return ErrorCode{};
+  parser_->setBodySink(nullptr);
+  if (error) failed_ = true;
+  co_return error;
 }
 
-unsigned UpstreamConnection::status() const { return parser_->get().result_int(); }
+unsigned UpstreamConnection::status() const { return parser_->status(); }
 
-const bhttp::fields& UpstreamConnection::headers() const { return parser_->get().base(); }
+std::optional<std::string_view> UpstreamConnection::header(std::string_view name) const {
+  return parser_ ? parser_->field(name) : std::nullopt;
+}
 
 bool UpstreamConnection::bodyDone() const { return parser_ && parser_->is_done(); }
 

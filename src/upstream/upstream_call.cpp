@@ -114,9 +114,8 @@ unsigned UpstreamCall::status() const { return connection_ ? connection_->status
 
 std::string UpstreamCall::header(std::string_view name) const {
   if (!connection_) return {};
-  const auto& headers = connection_->headers();
-  const auto found = headers.find(beast::string_view(name.data(), name.size()));
-  return found == headers.end() ? std::string() : std::string(found->value());
+  const auto value = connection_->header(name);
+  return value ? std::string(*value) : std::string();
 }
 
 asio::awaitable<std::optional<UpstreamError>> UpstreamCall::readSome(std::string& out, Clock::time_point deadline,

@@ -11,8 +11,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
+#include <pointsman/http/upstream_response_parser.hpp>
+
+#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
@@ -68,7 +69,8 @@ class UpstreamConnection {
   boost::asio::awaitable<ErrorCode> readSome(std::string& out, Clock::time_point deadline);
 
   [[nodiscard]] unsigned status() const;
-  [[nodiscard]] const boost::beast::http::fields& headers() const;
+  /// The value of the response header `name` (any case), or nullopt when it is absent.
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
   [[nodiscard]] bool bodyDone() const;
 
   /// True when the last response was read to its end and both sides keep the connection open.
@@ -89,7 +91,7 @@ class UpstreamConnection {
   MaybeTlsStream stream_;
   std::string pool_key_;
   boost::beast::flat_buffer read_buffer_;
-  std::optional<boost::beast::http::response_parser<boost::beast::http::buffer_body>> parser_;
+  std::optional<UpstreamResponseParser> parser_;
   bool failed_ = false;
   Clock::time_point idle_since_ = Clock::now();
   std::uint64_t requests_served_ = 0;
