@@ -26,6 +26,21 @@ Usage usageFromObject(const nlohmann::json& usage) {
   return result;
 }
 
+/// A count as an integer. Some servers write counts as 10.0; they are read like integers, as the
+/// nlohmann path does.
+int64_t tokenCount(simdjson::dom::element value) {
+  int64_t count = 0;
+  if (!value.get_int64().get(count)) return count;
+  double fractional = 0;
+  return value.get_double().get(fractional) ? int64_t{0} : static_cast<int64_t>(fractional);
+}
+
+/// Reads `key` of the details object `details` into `count`, if both exist.
+void readDetail(simdjson::dom::element details, const char* key, int64_t& count) {
+  simdjson::dom::element value;
+  if (!details[key].get(value)) count = tokenCount(value);
+}
+
 }  // namespace
 
 ResponseBodyInfo inspectResponseBody(std::string_view body) {
@@ -36,24 +51,20 @@ ResponseBodyInfo inspectResponseBody(std::string_view body) {
 
   simdjson::dom::object usage;
   if (document["usage"].get_object().get(usage)) return info;
-  // Some servers write counts as 10.0; they are read like integers, as the nlohmann path does.
-  const auto count = [](simdjson::dom::object object, const char* key) {
-    int64_t value = 0;
-    if (!object[key].get_int64().get(value)) return value;
-    double fractional = 0;
-    return object[key].get_double().get(fractional) ? int64_t{0} : static_cast<int64_t>(fractional);
-  };
 
+  // One pass over the usage object: each lookup by key would scan it again.
   Usage result;
-  result.prompt_tokens = count(usage, "prompt_tokens");
-  result.completion_tokens = count(usage, "completion_tokens");
-  simdjson::dom::object details;
-  if (!usage["prompt_tokens_details"].get_object().get(details)) {
-    result.cached_prompt_tokens = count(details, "cached_tokens");
-    result.cache_write_tokens = count(details, "cache_write_tokens");
-  }
-  if (!usage["completion_tokens_details"].get_object().get(details)) {
-    result.reasoning_tokens = count(details, "reasoning_tokens");
+  for (const auto field : usage) {
+    if (field.key == "prompt_tokens") {
+      result.prompt_tokens = tokenCount(field.value);
+    } else if (field.key == "completion_tokens") {
+      result.completion_tokens = tokenCount(field.value);
+    } else if (field.key == "prompt_tokens_details") {
+      readDetail(field.value, "cached_tokens", result.cached_prompt_tokens);
+      readDetail(field.value, "cache_write_tokens", result.cache_write_tokens);
+    } else if (field.key == "completion_tokens_details") {
+      readDetail(field.value, "reasoning_tokens", result.reasoning_tokens);
+    }
   }
   info.usage = result;
   return info;

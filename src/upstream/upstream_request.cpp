@@ -13,7 +13,9 @@ namespace bhttp = boost::beast::http;
 
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type) {
-  http::HeaderList headers = request.response_headers;
+  http::HeaderList headers;
+  headers.reserve(request.response_headers.size() + 4);
+  headers = request.response_headers;
   headers.emplace_back("content-type", std::string(content_type));
   headers.emplace_back("x-pointsman-deployment", outcome.deployment);
   headers.emplace_back("x-pointsman-attempts", std::to_string(outcome.attempts.size()));
