@@ -1,5 +1,7 @@
 #include "http/header_bytes.hpp"
 
+#include "http/ascii_case.hpp"
+
 #include <boost/beast/http/status.hpp>
 
 #include <charconv>
@@ -35,16 +37,6 @@ std::size_t fieldBytes(const bhttp::fields& fields) {
   std::size_t bytes = 2;
   for (const auto& field : fields) bytes += field.name_string().size() + field.value().size() + 4;
   return bytes;
-}
-
-bool equalsIgnoringCase(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  for (std::size_t i = 0; i < left.size(); ++i) {
-    const auto a = static_cast<unsigned char>(left[i]);
-    const auto b = static_cast<unsigned char>(right[i]);
-    if (a != b && (a | 0x20) != (b | 0x20)) return false;
-  }
-  return true;
 }
 
 /// Fields the framing decides; a value for them in the header list is ignored.

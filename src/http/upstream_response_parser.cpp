@@ -1,21 +1,9 @@
 #include <pointsman/http/upstream_response_parser.hpp>
 
+#include "http/ascii_case.hpp"
+
 namespace pointsman::http {
 namespace beast = boost::beast;
-
-namespace {
-
-bool equalsIgnoringCase(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  for (std::size_t i = 0; i < left.size(); ++i) {
-    const auto a = static_cast<unsigned char>(left[i]);
-    const auto b = static_cast<unsigned char>(right[i]);
-    if (a != b && (a | 0x20) != (b | 0x20)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::optional<std::string_view> UpstreamResponseParser::field(std::string_view name) const {
   const std::string_view bytes = field_bytes_;
