@@ -44,11 +44,6 @@ std::string_view headerValue(const http::RequestMessage& message, std::string_vi
   return found == message.end() ? std::string_view() : std::string_view(found->value().data(), found->value().size());
 }
 
-std::string statusClass(unsigned status) {
-  if (status == 499) return "499";
-  return std::to_string(status / 100) + "xx";
-}
-
 /// Decodes a compressed request body in place; nothing to do for identity.
 std::optional<api::ApiError> decodeRequestBody(http::RequestMessage& message, std::size_t limit) {
   const auto encoding = headerValue(message, "content-encoding");
@@ -143,7 +138,8 @@ void observeDrift(telemetry::DriftMonitor& drift, const analyze::Features& featu
 
 }  // namespace
 
-ApiHandler::ApiHandler(ApiContext& context) : context_(context), executor_(pool_, context.metrics), embedder_(executor_) {}
+ApiHandler::ApiHandler(ApiContext& context)
+    : context_(context), executor_(pool_, context.metrics), embedder_(executor_), request_metrics_(context.metrics) {}
 
 asio::awaitable<void> ApiHandler::embedSemantic(RequestScope& scope, const analyze::EmbeddedExamples& examples,
                                                 std::string_view body, analyze::Features& features) {
@@ -404,20 +400,19 @@ void ApiHandler::record(RequestScope& scope) {
     record.cached_prompt_tokens = outcome.usage->cached_prompt_tokens;
   }
 
-  auto& metrics = context_.metrics;
-  std::string route_label = record.route;
-  if (route_label.empty()) route_label = record.deployment.empty() ? "(none)" : "(direct)";
-  const std::string deployment_label = record.deployment.empty() ? "(none)" : record.deployment;
-  metrics.requests.labels({route_label, deployment_label, statusClass(record.status)}).increment();
-  metrics.request_duration.labels({route_label}).observe(total_seconds);
-  metrics.gateway_overhead.observe(overhead_seconds);
-  if (outcome.time_to_first_token_seconds) {
-    metrics.time_to_first_token.labels({deployment_label}).observe(*outcome.time_to_first_token_seconds);
-  }
+  FinishedRequest finished;
+  finished.route_label = record.route;
+  if (record.route.empty()) finished.route_label = record.deployment.empty() ? "(none)" : "(direct)";
+  finished.deployment_label = record.deployment.empty() ? std::string_view("(none)") : record.deployment;
+  finished.status = record.status;
+  finished.total_seconds = total_seconds;
+  finished.time_to_first_token_seconds = outcome.time_to_first_token_seconds;
   if (outcome.usage) {
-    metrics.tokens.labels({deployment_label, "prompt"}).increment(static_cast<double>(outcome.usage->prompt_tokens));
-    metrics.tokens.labels({deployment_label, "completion"}).increment(static_cast<double>(outcome.usage->completion_tokens));
+    finished.prompt_tokens = outcome.usage->prompt_tokens;
+    finished.completion_tokens = outcome.usage->completion_tokens;
   }
+  request_metrics_.record(finished);
+  context_.metrics.gateway_overhead.observe(overhead_seconds);
 
   if (scope.config->telemetry.access_log) spdlog::info("{}", telemetry::formatAccessLine(record));
   if (auto log = std::atomic_load(&context_.request_log)) log->write(record);

@@ -3,6 +3,7 @@
 #include <pointsman/analyze/features.hpp>
 #include <pointsman/analyze/semantic_embedded_examples.hpp>
 #include <pointsman/api/api_error.hpp>
+#include <pointsman/app/request_metrics.hpp>
 #include <pointsman/app/semantic_embedder.hpp>
 #include <pointsman/config/config_store.hpp>
 #include <pointsman/http/connection_pool.hpp>
@@ -64,6 +65,7 @@ class ApiHandler {
   http::ConnectionPool pool_;
   upstream::PlanExecutor executor_;
   SemanticEmbedder embedder_;
+  RequestMetrics request_metrics_;
 };
 
 }  // namespace pointsman::app
