@@ -42,6 +42,8 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
 
   boost::asio::awaitable<bool> readNextRequest(IncomingRequest& request);
   boost::asio::awaitable<bool> waitForRequestStart();
+  /// Sends `100 Continue` when the request asks for it; false when the client is gone.
+  boost::asio::awaitable<bool> continueIfExpected(const RequestMessage& header);
   /// Sends 413; `declared_bytes` is the client's Content-Length, empty for a chunked body.
   boost::asio::awaitable<void> sendBodyTooLarge(std::string declared_bytes);
   boost::asio::awaitable<void> sendLimitError(unsigned status, const std::string& message,

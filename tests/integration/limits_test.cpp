@@ -67,6 +67,27 @@ TEST_F(Limits, ChunkedBodyOfThirtyMegabytesArrivesIntact) {
   expectForwardedIntact(body);
 }
 
+TEST_F(Limits, ExpectContinueGetsInterimResponse) {
+  startGateway();
+  const std::string body = imageRequest(4096);
+  const std::string head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                           "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  TcpConnection connection(gateway_->publicPort());
+  const auto deadline = TcpConnection::Clock::now() + std::chrono::seconds(5);
+  std::string buffer;
+
+  connection.sendAll(head, deadline);
+  const HttpResponse interim = readResponseHead(connection, buffer, deadline);
+  connection.sendAll(body, deadline);
+  HttpResponse response = readResponseHead(connection, buffer, deadline);
+  readResponseBody(connection, buffer, response, deadline);
+
+  EXPECT_EQ(interim.status, 100);
+  ASSERT_EQ(response.status, 200) << response.body;
+  expectForwardedIntact(body);
+}
+
 class OversizedBody : public Limits, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(OversizedBody, GetsPromptPayloadTooLarge) {
