@@ -1,6 +1,6 @@
 #include "http/header_bytes.hpp"
 
-#include "http/ascii_case.hpp"
+#include <boost/beast/core/string.hpp>
 
 #include <boost/beast/http/status.hpp>
 
@@ -41,14 +41,14 @@ std::size_t fieldBytes(const bhttp::fields& fields) {
 
 /// Fields the framing decides; a value for them in the header list is ignored.
 bool isFramingField(std::string_view name) {
-  return equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "content-length") ||
-         equalsIgnoringCase(name, "transfer-encoding");
+  return boost::beast::iequals(name, "connection") || boost::beast::iequals(name, "content-length") ||
+         boost::beast::iequals(name, "transfer-encoding");
 }
 
 /// Beast's set() replaces a field, so only the last header of each name is written.
 bool replacedLater(const HeaderList& headers, std::size_t index) {
   for (std::size_t later = index + 1; later < headers.size(); ++later) {
-    if (equalsIgnoringCase(headers[later].first, headers[index].first)) return true;
+    if (boost::beast::iequals(headers[later].first, headers[index].first)) return true;
   }
   return false;
 }
@@ -87,7 +87,7 @@ std::string responseHead(unsigned status, unsigned version, const HeaderList& he
     out += "\r\n";
   }
 
-  // HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told to keep it.
+  // HTTP/1.1 keeps the connection open by default, and HTTP/1.0 closes it by default.
   if (version >= 11 && !framing.keep_alive) out += "Connection: close\r\n";
   if (version < 11 && framing.keep_alive) out += "Connection: keep-alive\r\n";
 

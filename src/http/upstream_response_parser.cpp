@@ -1,6 +1,6 @@
 #include <pointsman/http/upstream_response_parser.hpp>
 
-#include "http/ascii_case.hpp"
+#include <boost/beast/core/string.hpp>
 
 namespace pointsman::http {
 namespace beast = boost::beast;
@@ -8,7 +8,7 @@ namespace beast = boost::beast;
 std::optional<std::string_view> UpstreamResponseParser::field(std::string_view name) const {
   const std::string_view bytes = field_bytes_;
   for (const auto& span : fields_) {
-    if (equalsIgnoringCase(bytes.substr(span.name_begin, span.name_size), name)) {
+    if (boost::beast::iequals(bytes.substr(span.name_begin, span.name_size), name)) {
       return bytes.substr(span.value_begin, span.value_size);
     }
   }
@@ -22,7 +22,7 @@ void UpstreamResponseParser::on_request_impl(beast::http::verb, beast::string_vi
 
 void UpstreamResponseParser::on_response_impl(int code, beast::string_view, int, beast::error_code&) {
   status_ = static_cast<unsigned>(code);
-  // Room for a typical answer's header, so its fields take two allocations in all.
+  // Room for a typical response header, so its fields take two allocations in all.
   field_bytes_.reserve(512);
   fields_.reserve(16);
 }
