@@ -14,12 +14,6 @@ RequestFacts factsOf(const api::RequestView& view, std::size_t body_bytes) {
   return facts;
 }
 
-RequestFacts readRequestFacts(std::string_view body) {
-  const auto parsed = api::parseRequest(api::Endpoint::Passthrough, body);
-  if (const auto* view = std::get_if<api::RequestView>(&parsed)) return factsOf(*view, body.size());
-  return factsOf(api::RequestView{}, body.size());
-}
-
 std::string withIncludeUsage(std::string_view body, const RequestFacts& facts) {
   // The common case needs no parse: the body is an object, so a member can go first.
   if (!facts.has_stream_options) {

@@ -29,10 +29,6 @@ struct RequestFacts {
 /// The facts of a request whose body api::parseRequest read into `view`.
 RequestFacts factsOf(const api::RequestView& view, std::size_t body_bytes);
 
-/// Parses `body` for its facts, for callers without a RequestView. Fields of the wrong type count
-/// as absent, and a body parseRequest rejects has only the byte estimate.
-RequestFacts readRequestFacts(std::string_view body);
-
 /// Returns `body` with `stream_options.include_usage` set to true, keeping every other field.
 /// The gateway asks the upstream for usage this way when the client did not.
 std::string withIncludeUsage(std::string_view body, const RequestFacts& facts);

@@ -8,6 +8,14 @@
 namespace pointsman::accounting {
 namespace {
 
+/// Returns the facts of `body` as the request path builds them: api::parseRequest, then factsOf.
+/// A body that parseRequest rejects gives only the byte estimate.
+RequestFacts readRequestFacts(std::string_view body) {
+  const auto parsed = api::parseRequest(api::Endpoint::Passthrough, body);
+  const auto* view = std::get_if<api::RequestView>(&parsed);
+  return factsOf(view ? *view : api::RequestView{}, body.size());
+}
+
 TEST(RequestFacts, MaxCompletionTokensWinsOverMaxTokens) {
   const auto facts = readRequestFacts(R"({"model":"m","max_tokens":10,"max_completion_tokens":20})");
   ASSERT_TRUE(facts.max_output_tokens);
