@@ -3,9 +3,11 @@
 #include <pointsman/http/listener.hpp>
 #include <pointsman/http/maybe_tls_stream.hpp>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <memory>
+#include <span>
 
 namespace pointsman::http {
 
@@ -42,7 +44,7 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
 
   boost::asio::awaitable<bool> readNextRequest(IncomingRequest& request);
   boost::asio::awaitable<bool> waitForRequestStart();
-  /// Sends `100 Continue` when the request asks for it; false when the client is gone.
+  /// Sends `100 Continue` when the request expects it. Returns false when the client is gone.
   boost::asio::awaitable<bool> continueIfExpected(const RequestMessage& header);
   /// Sends 413; `declared_bytes` is the client's Content-Length, empty for a chunked body.
   boost::asio::awaitable<void> sendBodyTooLarge(std::string declared_bytes);
@@ -50,7 +52,12 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
                                               const char* code);
   void startDisconnectWatch();
   void stopDisconnectWatch();
-  void armWriteTimeout();
+  using ConstBufferSpan = std::span<const boost::asio::const_buffer>;
+  /// Sends what the socket takes without waiting. Returns true when nothing is left to send,
+  /// because all of `wire` went out or the client is gone; `sent` gets the bytes sent.
+  bool sendAtOnce(ConstBufferSpan wire, std::size_t& sent);
+  /// Sends `wire` from byte `sent` on under the write timeout; false when the client is gone.
+  boost::asio::awaitable<bool> sendRemainder(ConstBufferSpan wire, std::size_t sent);
 
   MaybeTlsStream stream_;
   Listener& listener_;
