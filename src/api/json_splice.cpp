@@ -34,7 +34,7 @@ bool keyEquals(std::string_view raw_key, std::string_view key) {
   return decoded.is_string() && decoded.get_ref<const std::string&>() == key;
 }
 
-/// `text` as a JSON string literal. Model names rarely need escapes, so the plain case skips the
+/// Returns `text` as a JSON string literal. Model names rarely need escapes, so the plain case skips the
 /// JSON library.
 std::string jsonStringLiteral(std::string_view text) {
   const bool plain = std::none_of(text.begin(), text.end(), [](char c) {

@@ -26,8 +26,8 @@ Usage usageFromObject(const nlohmann::json& usage) {
   return result;
 }
 
-/// A count as an integer. Some servers write counts as 10.0; they are read like integers, as the
-/// nlohmann path does.
+/// Returns a token count as an integer. Some servers write counts as 10.0, which are read like
+/// integers, as the nlohmann path does.
 int64_t tokenCount(simdjson::dom::element value) {
   int64_t count = 0;
   if (!value.get_int64().get(count)) return count;

@@ -112,8 +112,9 @@ std::optional<api::ApiError> authenticate(AccountingState& state, const config::
 std::optional<api::ApiError> authorizePlan(const RequestAccounting& accounting, route::Plan& plan);
 
 /// Takes the body's facts from `view` (what parseRequest read from `body`) and, for a keyed
-/// caller, reserves the worst case and takes the rate units. Adds the `x-ratelimit-*` headers to `headers`, and sets up the execution to ask for
-/// stream usage and to report the cost. Rewrites `body` when usage must be requested.
+/// caller, reserves the worst case and takes the rate units. Adds the `x-ratelimit-*` headers to
+/// `headers`, and sets up the execution to request stream usage and to report the cost. Rewrites
+/// `body` when usage must be requested.
 boost::asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state,
                                                            std::shared_ptr<const config::Config> config,
                                                            const route::Plan& plan, const api::RequestView& view,

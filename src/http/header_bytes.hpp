@@ -25,7 +25,7 @@ std::string headerBytes(const boost::beast::http::request_header<>& header);
 /// byte as Beast's serializer writes them.
 std::string headerBytes(const boost::beast::http::response_header<>& header);
 
-/// How a response's body is framed on the wire.
+/// The framing of a response's body on the wire.
 struct ResponseFraming {
   bool keep_alive = true;
   /// The body's length; nullopt for a chunked body (a stream).
@@ -37,7 +37,7 @@ struct ResponseFraming {
 /// result equals what Beast writes for a message whose fields were `set` in order and then given
 /// keep_alive() and prepare_payload() or chunked(): a later header replaces an earlier one of the
 /// same name, and Connection, Content-Length and Transfer-Encoding follow `framing`, whatever
-/// `headers` says.
+/// `headers` contains.
 std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
                          const ResponseFraming& framing);
 

@@ -24,12 +24,11 @@
 
 namespace pointsman::http {
 
-/// What feedParser left to do.
+/// The state in which feedParser leaves a read.
 enum class ParseProgress { Done, NeedBytes, Failed };
 
-/// Feeds the buffered bytes to `parser` until `done(parser)` holds or the buffer runs dry, without
-/// waiting. On Failed, `error` holds the parser's error (header_limit, body_limit, need_buffer,
-/// ...). When the bytes are already there, as a body usually is once its header arrived, this
+/// Feeds the buffered bytes to `parser` until `done(parser)` is true or the buffer runs dry,
+/// without waiting. On Failed, `error` is the parser's error (header_limit, body_limit, ...). When the bytes are already there, as a body usually is once its header arrived, this
 /// settles a read without starting a coroutine.
 template <class Parser, class Done>
 ParseProgress feedParser(boost::beast::flat_buffer& buffer, Parser& parser, Done done, ErrorCode& error) {
@@ -47,7 +46,7 @@ ParseProgress feedParser(boost::beast::flat_buffer& buffer, Parser& parser, Done
   }
 }
 
-/// Feeds `parser` until `done(parser)` holds, reading from `stream` whenever the buffer runs dry.
+/// Feeds `parser` until `done(parser)` is true, reading from `stream` whenever the buffer runs dry.
 /// Errors are those of Beast's read operations: `end_of_stream` when the peer closed before a
 /// message started, the parser's errors, and the stream's (a timeout of its tcp_stream, a reset).
 template <class Parser, class Done>
@@ -55,8 +54,8 @@ boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beas
                                              Parser& parser, Done done) {
   namespace asio = boost::asio;
   namespace bhttp = boost::beast::http;
-  // Beast reads at least 512 bytes, so a 1.2 KB answer took three reads into a fresh buffer;
-  // 4 KB holds a typical header and a short answer in one.
+  // Beast reads at least 512 bytes, so a 1.2 KB response took three reads into a fresh buffer.
+  // 4 KB fits a typical header and a short response in one read.
   constexpr std::size_t kSmallestRead = 4096;
 
   for (;;) {

@@ -17,8 +17,8 @@ std::string environment(const char* upper, const char* lower) {
   return {};
 }
 
-/// The proxy variables, read once: every upstream attempt asks for them, and getenv scans the
-/// whole environment each time, while a daemon's environment does not change.
+/// The proxy variables, read once. Every upstream attempt needs them, getenv scans the whole
+/// environment on each call, and a daemon's environment does not change.
 struct ProxyEnvironment {
   std::string http_proxy = environment("HTTP_PROXY", "http_proxy");
   std::string https_proxy = environment("HTTPS_PROXY", "https_proxy");

@@ -31,7 +31,7 @@ class AccessLineWriter {
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
     text(label, std::string_view(digits, static_cast<std::size_t>(end - digits)));
   }
-  /// The value rounded to `decimals` places (at most 6). Durations and costs are scaled to an
+  /// Appends `value` rounded to `decimals` places (at most 6). Durations and costs are scaled to an
   /// integer, because std::to_chars with a precision costs about a thousand instructions.
   void fixed(std::string_view label, double value, int decimals) {
     static constexpr std::array<std::uint64_t, 7> kScales = {1, 10, 100, 1000, 10000, 100000, 1000000};

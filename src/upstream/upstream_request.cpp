@@ -107,7 +107,7 @@ std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(c
   auto& [target, body] = std::get<std::pair<std::string, std::string>>(built);
 
   // The message starts empty, so its own fields are inserted without set()'s search for an
-  // earlier value; the configured and forwarded headers below may replace them.
+  // earlier value. The configured and forwarded headers below may still replace them.
   http::UpstreamRequestMessage message{bhttp::verb::post, target, 11};
   message.insert(bhttp::field::host, url.hostHeader());
   message.insert(bhttp::field::content_type, "application/json");

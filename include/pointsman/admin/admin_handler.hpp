@@ -37,8 +37,8 @@ class AdminHandler {
   AccountingAdmin* accounting_ = nullptr;
 };
 
-/// True for the probe paths both listeners answer: `/healthz` and `/readyz`. Checked before
-/// answerHealthProbe so that other requests do not pay for a coroutine frame.
+/// Returns true for the probe paths both listeners serve: `/healthz` and `/readyz`. Callers check
+/// it before answerHealthProbe, so other requests do not pay for a coroutine frame.
 inline bool isHealthProbePath(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
 
 /// `/healthz` and `/readyz` answers, shared by both listeners. Returns false for other paths.

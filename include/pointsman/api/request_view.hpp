@@ -12,8 +12,8 @@
 namespace pointsman::api {
 
 /// What the gateway reads from a client request body. The body itself is forwarded as the client
-/// sent it (only `model` is replaced), so this view holds just the fields that decide routing and
-/// accounting. Reading them here spares accounting a second parse of the body.
+/// sent it (only `model` is replaced), so this view contains just the fields that decide routing
+/// and accounting. Reading them here spares accounting a second parse of the body.
 struct RequestView {
   std::string model;
   bool stream = false;

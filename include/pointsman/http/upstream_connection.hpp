@@ -7,12 +7,11 @@
 
 #include <pointsman/http/maybe_tls_stream.hpp>
 #include <pointsman/config/config.hpp>
+#include <pointsman/http/upstream_response_parser.hpp>
 #include <pointsman/http/url.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <pointsman/http/upstream_response_parser.hpp>
-
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -20,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pointsman::http {
 

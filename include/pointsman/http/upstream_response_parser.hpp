@@ -2,8 +2,8 @@
 
 // The parser of an upstream's response. Beast's response_parser stores each header field in its
 // own allocation in a searchable list, and its buffer body hands the payload over through a
-// bounce buffer. An upstream answer is read once and asked for a few fields, so this parser keeps
-// the fields in one string and appends the body straight to the caller's string.
+// bounce buffer. An upstream response is read once and only a few of its fields are looked up, so
+// this parser keeps the fields in one string and appends the body straight to the caller's string.
 
 #include <boost/beast/http/basic_parser.hpp>
 
@@ -53,7 +53,7 @@ class UpstreamResponseParser : public boost::beast::http::basic_parser<false> {
   std::size_t appendBody(boost::beast::string_view body);
 
   unsigned status_ = 0;
-  /// Every field's name and value, one after another; `fields_` says where each starts.
+  /// Every field's name and value, one after another. `fields_` records where each starts.
   std::string field_bytes_;
   std::vector<FieldSpan> fields_;
   std::string* body_sink_ = nullptr;
