@@ -8,23 +8,23 @@ constexpr std::size_t kSystemPromptBytesForTask = 500;
 
 bool isInstruction(MessageRole role) { return role == MessageRole::System || role == MessageRole::Developer; }
 
-// The text the task classifier reads: the start of the system prompt, which often names the
-// job ("You are a translator"), and the last user message, which contains the current request.
-std::string taskText(const ChatRequest& request) {
-  std::string text;
+// Classifies the text the task classifier reads: the start of the system prompt, which often
+// names the job ("You are a translator"), and the last user message, which contains the current
+// request. The classifier reads only the head and tail of a long text, so the message is not copied.
+TaskPrediction classifyTask(const ChatRequest& request, const TaskClassifier& classifier) {
+  std::string instruction;
   for (const auto& message : request.messages) {
     if (!isInstruction(message.role)) continue;
-    text.append(message.text, 0, kSystemPromptBytesForTask).push_back('\n');
+    instruction.append(message.text, 0, kSystemPromptBytesForTask).push_back('\n');
     break;
   }
   for (auto message = request.messages.rbegin(); message != request.messages.rend(); ++message) {
-    if (message->role != MessageRole::User) continue;
-    text.append(message->text);
-    return text;
+    if (message->role == MessageRole::User) return classifier.classifyJoined(instruction, message->text);
   }
   // A request without a user message: classify whatever it has.
+  std::string text = std::move(instruction);
   for (const auto& message : request.messages) text.append(message.text).push_back('\n');
-  return text;
+  return classifier.classify(text);
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ Features analyze(const ChatRequest& request, const Analyzers& analyzers) {
   features.stream = request.stream;
   features.choices = request.choices;
 
-  const TaskPrediction task = analyzers.task.classify(taskText(request));
+  const TaskPrediction task = classifyTask(request, analyzers.task);
   features.task = task.type;
   features.task_confidence = task.confidence;
   return features;

@@ -8,6 +8,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 // Bit masks of byte classes over blocks of 64 bytes: bit i of a mask stands for byte i of the
 // block. A scanner that combines them with shifts, `&`, `|` and popcount handles 64 bytes in a
@@ -60,6 +63,26 @@ inline __m128i inRange16(__m128i v, char low, char high) {
   const auto shifted = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(128 - low)));
   return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(high - low - 127)));
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/// Set where the analyzers have code compiled for AVX2 besides the SSE2 code.
+#define POINTSMAN_HAS_AVX2_PATHS 1
+
+/// True when the CPU has AVX2, POPCNT, BMI1 and BMI2, read once at start-up. The functions
+/// compiled for AVX2 run only when it is true. It reads false until it is initialised, so the
+/// SSE2 code runs then.
+inline const bool kCpuHasAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0 &&
+         __builtin_cpu_supports("bmi") != 0 && __builtin_cpu_supports("bmi2") != 0;
+}();
+
+/// inRange16 for 32 bytes, for the functions compiled for AVX2 that run when kCpuHasAvx2 is true.
+__attribute__((target("avx2"), always_inline)) inline __m256i inRange32(__m256i v, char low, char high) {
+  const __m256i shifted = _mm256_add_epi8(v, _mm256_set1_epi8(static_cast<char>(128 - low)));
+  return _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(high - low - 127)), shifted);
+}
+#endif
 
 namespace detail {
 

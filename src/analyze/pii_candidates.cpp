@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+
 namespace pointsman::analyze::scan {
 namespace {
 
@@ -139,20 +140,15 @@ void addClassesOf16(const unsigned char* bytes, int part, CandidateClasses& clas
   classes.digit |= bitsOf(digit, part);
 }
 
-// The test of candidateAt for the 64 positions of the block at `bytes`, on bit masks. It reads
-// the byte before the block and 16 after it, which must exist.
-std::uint64_t candidatesByMask(const unsigned char* bytes) {
-  CandidateClasses classes;
-  for (int part = 0; part < 4; ++part) addClassesOf16(bytes + 16 * part, part, classes);
-  const __m128i after = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + kCandidateBlockBytes));
-  const std::uint64_t colon_after = bitsOf(equalsVector(after, ':'), 0);
-  const std::uint64_t digit_after = bitsOf(inRangeVector(after, '0', '9'), 0);
+// The test of candidateAt on the class masks of a block. `colon_after` and `digit_after` are
+// the classes of the bytes after the block, and `word_before` is 1 when the byte before it is a
+// word byte.
+std::uint64_t candidatesOfClasses(const CandidateClasses& classes, std::uint64_t colon_after, std::uint64_t digit_after,
+                                  std::uint64_t word_before) {
   // Bit i of ahead(mask, mask_after, k) is the class of byte i + k.
   const auto ahead = [](std::uint64_t mask, std::uint64_t mask_after, unsigned k) {
     return (mask >> k) | (mask_after << (64 - k));
   };
-
-  const std::uint64_t word_before = isWordChar(static_cast<char>(bytes[-1])) ? 1 : 0;
   const std::uint64_t after_other = ~((classes.word << 1) | word_before);
   std::uint64_t colon_near = 0;
   for (unsigned k = 1; k <= kLookahead; ++k) colon_near |= ahead(classes.colon, colon_after, k);
@@ -163,18 +159,136 @@ std::uint64_t candidatesByMask(const unsigned char* bytes) {
   const std::uint64_t word_start = classes.word & after_other;
   return classes.at_sign | (after_other & classes.symbol) | (word_start & (lowercase_candidate | classes.other));
 }
+
+// The test of candidateAt for the 64 positions of the block at `bytes`, on bit masks. It reads
+// the byte before the block and 16 after it, which must exist.
+std::uint64_t candidatesByMask(const unsigned char* bytes) {
+  CandidateClasses classes;
+  for (int part = 0; part < 4; ++part) addClassesOf16(bytes + 16 * part, part, classes);
+  const __m128i after = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + kCandidateBlockBytes));
+  const std::uint64_t word_before = isWordChar(static_cast<char>(bytes[-1])) ? 1 : 0;
+  return candidatesOfClasses(classes, bitsOf(equalsVector(after, ':'), 0), bitsOf(inRangeVector(after, '0', '9'), 0),
+                             word_before);
+}
 #endif
+
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+// The AVX2 reader: the classes of addClassesOf16 for 32 bytes at a time, in functions compiled
+// for AVX2 that markPiiCandidates calls only when masks::kCpuHasAvx2 is true.
+__attribute__((target("avx2"), always_inline)) inline __m256i equalsVector32(__m256i v, char expected) {
+  return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(expected));
+}
+
+__attribute__((target("avx2"), always_inline)) inline std::uint64_t bitsOf32(__m256i bytes_true,
+                                                                             int part) {
+  return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes_true))} << (32 * part);
+}
+
+// Sets the classes of the 32 bytes at `bytes` as bits 32 * part to 32 * part + 31 of `classes`.
+// Inlined into its caller, so that both halves of a block share the vector constants.
+__attribute__((target("avx2"), always_inline)) inline void addClassesOf32(
+    const unsigned char* bytes, int part, CandidateClasses& classes) {
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
+  const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 1));
+  const __m256i digit = masks::inRange32(c, '0', '9');
+  const __m256i lower = masks::inRange32(c, 'a', 'z');
+  const __m256i upper = masks::inRange32(c, 'A', 'Z');
+  const __m256i colon = equalsVector32(c, ':');
+  const __m256i non_ascii = _mm256_cmpgt_epi8(_mm256_setzero_si256(), c);
+  const __m256i word =
+      _mm256_or_si256(_mm256_or_si256(lower, upper),
+                      _mm256_or_si256(_mm256_or_si256(digit, non_ascii), equalsVector32(c, '_')));
+  const __m256i other =
+      _mm256_or_si256(_mm256_or_si256(upper, digit), equalsVector32(c, static_cast<char>(0xC3)));
+  // The pairs of lowercaseSecretStart: "sk", "gh", "gi", "xo" and "rk".
+  const __m256i secret_start = _mm256_or_si256(
+      _mm256_or_si256(
+          _mm256_and_si256(equalsVector32(c, 's'), equalsVector32(next, 'k')),
+          _mm256_and_si256(equalsVector32(c, 'g'),
+                           _mm256_or_si256(equalsVector32(next, 'h'), equalsVector32(next, 'i')))),
+      _mm256_or_si256(_mm256_and_si256(equalsVector32(c, 'x'), equalsVector32(next, 'o')),
+                      _mm256_and_si256(equalsVector32(c, 'r'), equalsVector32(next, 'k'))));
+  const __m256i symbol =
+      _mm256_or_si256(_mm256_or_si256(equalsVector32(c, '+'), equalsVector32(c, '(')),
+                      _mm256_or_si256(equalsVector32(c, '-'), colon));
+  classes.word |= bitsOf32(word, part);
+  classes.other |= bitsOf32(other, part);
+  classes.lower |= bitsOf32(lower, part);
+  classes.hex_lower |= bitsOf32(masks::inRange32(c, 'a', 'f'), part);
+  classes.secret_start |= bitsOf32(secret_start, part);
+  classes.at_sign |= bitsOf32(equalsVector32(c, '@'), part);
+  classes.symbol |= bitsOf32(symbol, part);
+  classes.colon |= bitsOf32(colon, part);
+  classes.digit |= bitsOf32(digit, part);
+}
+
+// candidatesByMask with the classes read 32 bytes at a time. It reads the same bytes with about
+// half the instructions, on the pass that costs the PII detector most on a long prompt.
+__attribute__((target("avx2"))) std::uint64_t candidatesByMaskAvx2(const unsigned char* bytes) {
+  CandidateClasses classes;
+  addClassesOf32(bytes, 0, classes);
+  addClassesOf32(bytes + 32, 1, classes);
+  const __m128i after =
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + kCandidateBlockBytes));
+  const std::uint64_t word_before = isWordChar(static_cast<char>(bytes[-1])) ? 1 : 0;
+  return candidatesOfClasses(classes, bitsOf(equalsVector(after, ':'), 0),
+                             bitsOf(inRangeVector(after, '0', '9'), 0), word_before);
+}
+
+#endif
+
+// Whether the block at `begin` lies away from both ends of the text, so that it has every
+// neighbour that the masks read.
+bool isInnerBlock(std::string_view text, std::size_t begin) {
+  return begin >= 1 && begin + kCandidateBlockBytes + 16 <= text.size();
+}
 
 }  // namespace
 
+bool candidateReaderSupported(CandidateReader reader) {
+  switch (reader) {
+    case CandidateReader::ByteByByte:
+      return true;
+    case CandidateReader::Sse2:
+#if defined(__SSE2__)
+      return true;
+#else
+      return false;
+#endif
+    case CandidateReader::Avx2:
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+      return masks::kCpuHasAvx2;
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view text, std::size_t begin) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  if (isInnerBlock(text, begin) && candidateReaderSupported(reader)) {
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+    if (reader == CandidateReader::Avx2) return candidatesByMaskAvx2(bytes + begin);
+#endif
+#if defined(__SSE2__)
+    if (reader == CandidateReader::Sse2) return candidatesByMask(bytes + begin);
+#endif
+  }
+  return candidatesByByte(bytes, text.size(), begin, std::min(text.size(), begin + kCandidateBlockBytes));
+}
+
 std::uint64_t markPiiCandidates(std::string_view text, std::size_t begin) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t end = std::min(text.size(), begin + kCandidateBlockBytes);
-#if defined(__SSE2__)
-  // A block away from both ends of the text has every neighbour that the masks read.
-  if (begin >= 1 && begin + kCandidateBlockBytes + 16 <= text.size()) return candidatesByMask(bytes + begin);
+  if (isInnerBlock(text, begin)) {
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+    if (masks::kCpuHasAvx2) return candidatesByMaskAvx2(bytes + begin);
 #endif
-  return candidatesByByte(bytes, text.size(), begin, end);
+#if defined(__SSE2__)
+    return candidatesByMask(bytes + begin);
+#endif
+  }
+  return candidatesByByte(bytes, text.size(), begin, std::min(text.size(), begin + kCandidateBlockBytes));
 }
 
 }  // namespace pointsman::analyze::scan

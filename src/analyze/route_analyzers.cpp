@@ -126,14 +126,15 @@ Features RouteAnalyzers::analyze(const ChatRequest& request, std::string_view ro
 
   std::string scratch;
   const std::string_view prompt = promptText(request, scratch);
-  if (complexity) features.complexity = learned_->score(prompt);
-  if (semantic != nullptr) {
-    // The semantic match reads the same head and tail of a long prompt as the learned router's
-    // encoding does, which bounds its time. The examples are short utterances, so only the
-    // request side is ever cut.
-    std::string bounded;
-    features.semantic = semantic->nearest(boundedPromptText(prompt, bounded));
-  }
+  // The semantic match reads the same head and tail of a long prompt as the learned router's
+  // encoding does, which bounds its time, so both encode one scan of its words. The examples are
+  // short utterances, so only the request side is ever cut.
+  std::string bounded;
+  // Kept per thread so that the word buffer is reused, and each scan replaces its text.
+  thread_local ScannedWords words;
+  scanWords(boundedPromptText(prompt, bounded), words);
+  if (complexity) features.complexity = learned_->score(prompt, words);
+  if (semantic != nullptr) features.semantic = semantic->nearest(words);
   return features;
 }
 

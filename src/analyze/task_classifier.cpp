@@ -35,6 +35,11 @@ std::array<std::size_t, kTaskTypeCount> readClassOrder(const nlohmann::json& mod
   return order;
 }
 
+TaskPrediction predictionOf(const TaskClassifier::Scores& scores) {
+  const auto best = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+  return TaskPrediction{static_cast<TaskType>(best), scores[best]};
+}
+
 }  // namespace
 
 std::vector<float>& TaskClassifier::weights() {
@@ -115,9 +120,31 @@ TaskPrediction TaskClassifier::classify(std::string_view text) const {
   thread_local std::vector<std::uint32_t> features;
   features.clear();
   appendFeatures(text, features);
-  const Scores scores = probabilities(features);
-  const auto best = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
-  return TaskPrediction{static_cast<TaskType>(best), scores[best]};
+  return predictionOf(probabilities(features));
+}
+
+TaskPrediction TaskClassifier::classifyJoined(std::string_view first, std::string_view second) const {
+  const std::size_t size = first.size() + second.size();
+  if (size <= kHeadBytes + kTailBytes) {
+    std::string joined;
+    joined.reserve(size);
+    joined.append(first).append(second);
+    return classify(joined);
+  }
+  // The same head and tail that appendFeatures takes from the joined text.
+  std::string head(first.substr(0, kHeadBytes));
+  head.append(second.substr(0, kHeadBytes - head.size()));
+  std::string tail_copy;
+  std::string_view tail = second.substr(second.size() - std::min(second.size(), kTailBytes));
+  if (tail.size() < kTailBytes) {
+    tail_copy.assign(first.substr(first.size() - (kTailBytes - tail.size()))).append(second);
+    tail = tail_copy;
+  }
+  thread_local std::vector<std::uint32_t> features;
+  features.clear();
+  appendTaskFeatures(head, features);
+  appendTaskFeatures(tail, features);
+  return predictionOf(probabilities(features));
 }
 
 std::string TaskClassifier::toJson() const {

@@ -31,6 +31,25 @@ constexpr std::array<CharKind, 256> kCharKinds = makeCharKinds();
 
 CharKind kindOf(char c) { return kCharKinds[static_cast<unsigned char>(c)]; }
 
+/// Maps each word byte (CharKind::Word) to its lowercase form as FoldedWordHasher folds it, and
+/// every other byte to 0, so that one lookup both ends a word and folds its bytes.
+constexpr std::array<unsigned char, 256> kFoldedWordBytes = [] {
+  std::array<unsigned char, 256> folded{};
+  for (int byte = 1; byte < 256; ++byte) {
+    if (kCharKinds[static_cast<std::size_t>(byte)] != CharKind::Word) continue;
+    folded[static_cast<std::size_t>(byte)] =
+        static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte + 32 : byte);
+  }
+  return folded;
+}();
+
+bool isDigitRun(std::string_view text, std::size_t begin, std::size_t end) {
+  for (std::size_t at = begin; at < end; ++at) {
+    if (static_cast<unsigned char>(text[at] - '0') >= 10) return false;
+  }
+  return true;
+}
+
 std::uint32_t bucketOf(std::uint64_t hash) {
   // Fold the high bits in: FNV's low bits alone spread short words poorly.
   return static_cast<std::uint32_t>((hash ^ (hash >> 29)) & (kTaskFeatureBuckets - 1));
@@ -69,15 +88,19 @@ void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) 
     }
     // The token is hashed while it is scanned, which saves two more passes over its bytes.
     FoldedWordHasher token;
-    bool digits_only = true;
-    const auto take = [&](char c) {
-      token.add(c);
-      digits_only &= static_cast<unsigned char>(c - '0') < 10;
-    };
+    bool digits_only = false;
     if (kind == CharKind::Word) {
-      for (; i < text.size() && kindOf(text[i]) == CharKind::Word; ++i) take(text[i]);
+      const std::size_t begin = i;
+      for (; i < text.size(); ++i) {
+        const unsigned char folded = kFoldedWordBytes[static_cast<unsigned char>(text[i])];
+        if (folded == 0) break;
+        token.addLowercase(folded);
+      }
+      // Most words start with a letter, so only a word that starts with a digit is read again.
+      const bool starts_with_digit = static_cast<unsigned char>(text[begin] - '0') < 10;
+      digits_only = starts_with_digit && isDigitRun(text, begin + 1, i);
     } else {
-      take(text[i]);
+      token.add(text[i]);
       ++i;  // Each symbol is a token of its own: "\boxed{" is "\", "boxed", "{".
     }
     const std::uint64_t hash = digits_only ? kNumberHash : token.value();

@@ -75,6 +75,17 @@ inline constexpr std::size_t kCandidateBlockBytes = 64;
 /// that the scan loop visits only the few marked positions.
 std::uint64_t markPiiCandidates(std::string_view text, std::size_t begin);
 
+/// The ways of marking a block away from both ends of the text. markPiiCandidates takes AVX2
+/// where masks::kCpuHasAvx2 is true, else SSE2. Every reader marks the same positions.
+enum class CandidateReader { ByteByByte, Sse2, Avx2 };
+
+/// Whether this build and CPU can run `reader`.
+bool candidateReaderSupported(CandidateReader reader);
+
+/// markPiiCandidates with the given reader, for the tests that compare the readers. An
+/// unsupported reader, and every block near an end of the text, go byte by byte.
+std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view text, std::size_t begin);
+
 /// The matches found so far, which the scanners append in order of position.
 using Matches = std::vector<PiiMatch>;
 

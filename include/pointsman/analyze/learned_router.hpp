@@ -44,9 +44,14 @@ class LearnedRouter {
   /// Returns P(strong needed) in [0, 1] for `prompt`.
   double score(std::string_view prompt) const;
 
+  /// The same, with `bounded_words` scanned from `boundedPromptText(prompt)` by the caller, who
+  /// shares the scan with the semantic match.
+  double score(std::string_view prompt, const ScannedWords& bounded_words) const;
+
   /// Builds the regression's input for `prompt`: the encoding, then the length features at
   /// indices dimension() .. dimension() + 3.
   SparseVector featurize(std::string_view prompt) const;
+  SparseVector featurize(std::string_view prompt, const ScannedWords& bounded_words) const;
 
   nlohmann::json toJson() const;
   /// Reads a model file's JSON; throws `std::runtime_error` naming the invalid field.

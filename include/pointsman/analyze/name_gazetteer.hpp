@@ -58,6 +58,9 @@ class FoldedWordHasher {
     hash_ = (hash_ ^ ((byte >= 'A' && byte <= 'Z') ? byte + 32 : byte)) * 1099511628211ull;
   }
 
+  /// `add` for a byte that the caller has already lowercased, if it is an ASCII capital.
+  void addLowercase(unsigned char byte) { hash_ = (hash_ ^ byte) * 1099511628211ull; }
+
   /// The hash of the bytes added so far; never 0, which marks an empty gazetteer slot.
   std::uint64_t value() const { return hash_ == 0 ? 1 : hash_; }
 

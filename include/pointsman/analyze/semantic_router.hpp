@@ -52,6 +52,9 @@ class SemanticRouter {
   /// feature at all the similarity is 0 and the route is the first by name.
   SemanticMatch nearest(std::string_view text) const;
 
+  /// The same for a text that the caller has scanned with `scanWords`.
+  SemanticMatch nearest(const ScannedWords& words) const;
+
   const SemanticRouterOptions& options() const { return options_; }
 
  private:

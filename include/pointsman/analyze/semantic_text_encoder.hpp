@@ -29,6 +29,30 @@ struct TextEncoderOptions {
   std::size_t char_ngram_word_limit = 64;
 };
 
+/// One word of a text as every `TextEncoder` hashes it, whatever its options.
+struct ScannedWord {
+  /// The mixed hash of the word feature, before an encoder masks it to its dimension.
+  std::uint64_t word_feature = 0;
+  /// The mixed hash of the pair of the word before and this one. The first word has no pair, so its
+  /// value is unused.
+  std::uint64_t bigram_feature = 0;
+  /// Byte offsets [begin, end) of the word in the scanned text.
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+/// The words of a text in order, read once so that two encoders with different options can
+/// encode the same text without scanning it twice.
+struct ScannedWords {
+  /// The text the offsets point into; the caller keeps it alive while the words are used.
+  std::string_view text;
+  std::vector<ScannedWord> words;
+};
+
+/// Splits `text` into lowercased words (runs of ASCII letters, digits and bytes of 0x80 or more)
+/// and hashes each one, replacing what `out` contained.
+void scanWords(std::string_view text, ScannedWords& out);
+
 /// Encodes text as a hashed TF-IDF vector without pretrained weights. Lowercased words, word
 /// bigrams and character n-grams inside words are hashed into buckets and weighted by
 /// (1 + ln tf) * idf. The vector has unit L2 norm, so the dot product of two encodings is their
@@ -43,6 +67,9 @@ class TextEncoder {
 
   /// Encodes `text`; an empty or punctuation-only text gives an empty vector.
   SparseVector encode(std::string_view text) const;
+
+  /// Encodes the text that `scanWords` read into `words`, with the same result as `encode(text)`.
+  SparseVector encode(const ScannedWords& words) const;
 
   std::uint32_t dimension() const { return static_cast<std::uint32_t>(idf_.size()); }
   const TextEncoderOptions& options() const { return options_; }

@@ -45,6 +45,10 @@ class TaskClassifier {
   /// instruction of a long prompt is nearly always at its start or its end.
   TaskPrediction classify(std::string_view text) const;
 
+  /// Classifies the text `first` followed by `second`, as classify would, but copies only the
+  /// bytes that it reads instead of the whole of a long text.
+  TaskPrediction classifyJoined(std::string_view first, std::string_view second) const;
+
   /// Appends the feature buckets that `classify` reads from `text` (the same head and tail).
   static void appendFeatures(std::string_view text, std::vector<std::uint32_t>& out);
 

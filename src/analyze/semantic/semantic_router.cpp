@@ -59,7 +59,13 @@ SemanticRouter::SemanticRouter(SemanticRouter&&) noexcept = default;
 SemanticRouter& SemanticRouter::operator=(SemanticRouter&&) noexcept = default;
 
 SemanticMatch SemanticRouter::nearest(std::string_view text) const {
-  const auto query = encoder_.encode(text);
+  thread_local ScannedWords words;
+  scanWords(text, words);
+  return nearest(words);
+}
+
+SemanticMatch SemanticRouter::nearest(const ScannedWords& words) const {
+  const auto query = encoder_.encode(words);
   thread_local std::vector<float> products;
   std::vector<double> similarity(route_names_.size(), 0.0);
 

@@ -106,38 +106,18 @@ void markedWordPrefix(std::string_view text, std::size_t begin, std::size_t end,
   if (word.size() < kMaxWordBytesForNgrams) word.push_back('>');
 }
 
-/// Calls `add(bucket)` for every feature of `text`. Kept as one template so that fitting and
-/// encoding hash exactly the same features.
+/// Calls `add(bucket)` for every feature of the scanned text, in the order of its words. Kept as
+/// one template so that fitting and encoding hash exactly the same features.
 template <typename Add>
-void forEachFeature(std::string_view text, const TextEncoderOptions& options, std::string& word,
-                    Add&& add) {
+void forEachFeature(const ScannedWords& scanned, const TextEncoderOptions& options, std::string& word, Add&& add) {
   const std::uint64_t mask = (std::uint64_t{1} << options.dimension_bits) - 1;
-  std::uint64_t previous_word = 0;
-  bool has_previous = false;
-  std::size_t position = 0;
-  std::size_t words = 0;
-  while (position < text.size()) {
-    while (position < text.size() && kWordBytes[static_cast<unsigned char>(text[position])] == 0) ++position;
-    if (position >= text.size()) break;
-    // The word is hashed while it is scanned, as fnv1a over its lowercased bytes would hash it,
-    // so that only words that give character n-grams are copied.
-    const std::size_t begin = position;
-    std::uint64_t word_hash = kFnvOffset ^ kWordSeed;
-    char lower = 0;
-    while (position < text.size() && (lower = kWordBytes[static_cast<unsigned char>(text[position])]) != 0) {
-      word_hash = (word_hash ^ static_cast<unsigned char>(lower)) * kFnvPrime;
-      ++position;
-    }
+  for (std::size_t index = 0; index < scanned.words.size(); ++index) {
+    const ScannedWord& scanned_word = scanned.words[index];
+    add(static_cast<std::uint32_t>(scanned_word.word_feature & mask));
+    if (options.word_bigrams && index > 0) add(static_cast<std::uint32_t>(scanned_word.bigram_feature & mask));
 
-    add(static_cast<std::uint32_t>(mix(word_hash) & mask));
-    if (options.word_bigrams && has_previous) {
-      add(static_cast<std::uint32_t>(mix(previous_word * 31 + word_hash + kBigramSeed) & mask));
-    }
-    previous_word = word_hash;
-    has_previous = true;
-
-    if (options.char_ngram_min == 0 || words++ >= options.char_ngram_word_limit) continue;
-    markedWordPrefix(text, begin, position, word);
+    if (options.char_ngram_min == 0 || index >= options.char_ngram_word_limit) continue;
+    markedWordPrefix(scanned.text, scanned_word.begin, scanned_word.end, word);
     for (int n = options.char_ngram_min; n <= options.char_ngram_max; ++n) {
       const auto length = static_cast<std::size_t>(n);
       for (std::size_t start = 0; start + length <= word.size(); ++start) {
@@ -147,14 +127,47 @@ void forEachFeature(std::string_view text, const TextEncoderOptions& options, st
   }
 }
 
+/// Returns this thread's buffer for the words that `encode(std::string_view)` and `fit` scan.
+ScannedWords& scannedWordsScratch() {
+  thread_local ScannedWords scanned;
+  return scanned;
+}
+
 }  // namespace
+
+void scanWords(std::string_view text, ScannedWords& out) {
+  out.text = text;
+  out.words.clear();
+  std::uint64_t previous_word = 0;
+  std::size_t position = 0;
+  while (position < text.size()) {
+    while (position < text.size() && kWordBytes[static_cast<unsigned char>(text[position])] == 0)
+      ++position;
+    if (position >= text.size()) break;
+    // The word is hashed while it is scanned, as fnv1a over its lowercased bytes would hash it,
+    // so that no word is copied here.
+    const std::size_t begin = position;
+    std::uint64_t word_hash = kFnvOffset ^ kWordSeed;
+    char lower = 0;
+    while (position < text.size() &&
+           (lower = kWordBytes[static_cast<unsigned char>(text[position])]) != 0) {
+      word_hash = (word_hash ^ static_cast<unsigned char>(lower)) * kFnvPrime;
+      ++position;
+    }
+    out.words.push_back(ScannedWord{
+        mix(word_hash), mix(previous_word * 31 + word_hash + kBigramSeed), begin, position});
+    previous_word = word_hash;
+  }
+}
 
 void TextEncoder::fit(std::span<const std::string> corpus) {
   std::vector<std::uint32_t> document_frequency(idf_.size(), 0);
   auto& scratch = scratchFor(dimension());
   for (const auto& document : corpus) {
     scratch.touched.clear();
-    forEachFeature(document, options_, scratch.word, [&](std::uint32_t bucket) {
+    auto& scanned = scannedWordsScratch();
+    scanWords(document, scanned);
+    forEachFeature(scanned, options_, scratch.word, [&](std::uint32_t bucket) {
       if (scratch.counts[bucket] == 0) scratch.touched.push_back(bucket);
       scratch.counts[bucket] = 1;
     });
@@ -171,8 +184,14 @@ void TextEncoder::fit(std::span<const std::string> corpus) {
 }
 
 SparseVector TextEncoder::encode(std::string_view text) const {
+  auto& scanned = scannedWordsScratch();
+  scanWords(text, scanned);
+  return encode(scanned);
+}
+
+SparseVector TextEncoder::encode(const ScannedWords& words) const {
   auto& scratch = scratchFor(dimension());
-  forEachFeature(text, options_, scratch.word, [&](std::uint32_t bucket) {
+  forEachFeature(words, options_, scratch.word, [&](std::uint32_t bucket) {
     auto& count = scratch.counts[bucket];
     if (count == 0) scratch.touched.push_back(bucket);
     if (count < UINT16_MAX) ++count;

@@ -1,10 +1,15 @@
 #include <pointsman/analyze/learned_router.hpp>
 
+#include "analyze/learned/prompt_length_counts.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -83,6 +88,43 @@ TEST(LearnedRouter, LengthFeaturesCountWordsAndLines) {
   EXPECT_NEAR(features[1], std::log1p(5.0), 1e-9);
   EXPECT_NEAR(features[2], std::log1p(2.0), 1e-9);
   EXPECT_NEAR(features[3], 0.0, 1e-9);
+}
+
+// Checks that the AVX2 reader, where the CPU has it, counts `text` as the baseline reader does.
+void expectLengthReadersAgree(std::string_view text) {
+  const auto baseline = length::countPromptLengths(text, length::LengthReader::Baseline);
+  const auto avx2 = length::countPromptLengths(text, length::LengthReader::Avx2);
+  EXPECT_EQ(avx2.words, baseline.words) << text.size() << " bytes";
+  EXPECT_EQ(avx2.lines, baseline.lines) << text.size() << " bytes";
+  EXPECT_EQ(avx2.symbols, baseline.symbols) << text.size() << " bytes";
+}
+
+TEST(LearnedRouter, LengthReadersAgreeOnRandomText) {
+  if (!length::lengthReaderSupported(length::LengthReader::Avx2)) GTEST_SKIP() << "the CPU has no AVX2";
+  // Bytes of every class the counts tell apart, at sizes around the 64-byte blocks.
+  const std::string alphabet = std::string("aZ09_ .,\t\n\v\f\r-{") + "\x7F\x80\xC3\xFF";
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<std::size_t> size(0, 300);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text(size(random), ' ');
+    for (char& c : text) c = alphabet[pick(random)];
+    expectLengthReadersAgree(text);
+  }
+}
+
+TEST(LearnedRouter, LengthReadersAgreeOnShippedText) {
+  if (!length::lengthReaderSupported(length::LengthReader::Avx2)) GTEST_SKIP() << "the CPU has no AVX2";
+  const auto models = std::filesystem::path(__FILE__).parent_path() / "../../../models";
+  for (const auto& file : {models / "task_data/handwritten.tsv", models / "person_names.tsv"}) {
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    expectLengthReadersAgree(text.str());
+    // Every start offset shifts the block edges across the text.
+    for (std::size_t offset = 1; offset < 64; ++offset) expectLengthReadersAgree(text.str().substr(offset, 5000));
+  }
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -93,6 +97,57 @@ TEST(PiiDetector, FindsSamplesAcrossChunkBoundaries) {
         EXPECT_EQ(matches[0].end, offset + sample.size()) << sample << " at " << offset;
       }
     }
+  }
+}
+
+constexpr scan::CandidateReader kVectorReaders[] = {scan::CandidateReader::Sse2, scan::CandidateReader::Avx2};
+
+// Checks that every supported vector reader marks each block of `text` as the byte-by-byte reader
+// does, and returns how many blocks it compared.
+int expectReadersAgree(std::string_view text, std::string_view label) {
+  int compared = 0;
+  for (std::size_t block = 0; block < text.size(); block += scan::kCandidateBlockBytes) {
+    const std::uint64_t expected = scan::markPiiCandidatesWith(scan::CandidateReader::ByteByByte, text, block);
+    EXPECT_EQ(scan::markPiiCandidates(text, block), expected) << label << " block at " << block;
+    for (const auto reader : kVectorReaders) {
+      if (!scan::candidateReaderSupported(reader)) continue;
+      EXPECT_EQ(scan::markPiiCandidatesWith(reader, text, block), expected)
+          << label << " reader " << static_cast<int>(reader) << " block at " << block;
+      ++compared;
+    }
+  }
+  return compared;
+}
+
+// Bytes of every class that the candidate pass tests, so that random texts hit each rule.
+std::string randomCandidateText(std::mt19937& random, std::size_t size) {
+  static const std::string kPieces[] = {"a", "f", "z", "A", "Z", "0", "9", "_", " ", "\n", ":", "@", "+", "(", "-",
+                                        ".", "sk", "gh", "gi", "xo", "rk", "s", "k", "\xC3", "\x80", "\xFF", "\t",
+                                        "GB82", "fe80::", "ab12"};
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(kPieces) - 1);
+  std::string text;
+  while (text.size() < size) text += kPieces[pick(random)];
+  return text;
+}
+
+TEST(PiiCandidates, VectorReadersMatchByteReaderOnRandomText) {
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<std::size_t> size(0, 400);
+  int compared = 0;
+  for (int i = 0; i < 3000; ++i) compared += expectReadersAgree(randomCandidateText(random, size(random)), "random");
+  // The SSE2 reader exists on every x86-64 build, where a run that compared nothing is broken.
+  if (scan::candidateReaderSupported(scan::CandidateReader::Sse2)) EXPECT_GT(compared, 0);
+}
+
+TEST(PiiCandidates, VectorReadersMatchByteReaderOnShippedText) {
+  const auto models = std::filesystem::path(__FILE__).parent_path() / "../../../models";
+  for (const auto& file : {models / "task_data/handwritten.tsv", models / "person_names.tsv"}) {
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    const int compared = expectReadersAgree(text.str(), file.string());
+    if (scan::candidateReaderSupported(scan::CandidateReader::Sse2)) EXPECT_GT(compared, 0) << file;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -80,6 +81,27 @@ TEST(TaskClassifier, ShippedModelGivesStableAnswers) {
     EXPECT_EQ(taskTypeName(first.type), taskTypeName(expected)) << prompt;
     EXPECT_GT(first.confidence, 0.3) << prompt;
     EXPECT_EQ(classifier.classify(prompt).confidence, first.confidence) << prompt;
+  }
+}
+
+TEST(TaskClassifier, JoinedTextClassifiesLikeOneText) {
+  const auto classifier = TaskClassifier::load(kShippedModel);
+  const std::string words = "Write a python function 12 345 that proves $$x$$ \\frac{a}{b}\nA. one\nB. two ``` ";
+  std::mt19937 random(20261205);
+  // Sizes on both sides of the 3,000-byte head and 1,000-byte tail, so that the head or the tail
+  // crosses from one part into the other.
+  const std::size_t sizes[] = {0, 1, 499, 501, 999, 1000, 1001, 2999, 3000, 3001, 3999, 4000, 4001, 6000};
+  for (const std::size_t first_size : sizes) {
+    for (const std::size_t second_size : sizes) {
+      std::string first;
+      std::string second;
+      while (first.size() < first_size) first += words[random() % words.size()];
+      while (second.size() < second_size) second += words[random() % words.size()];
+      const auto joined = classifier.classifyJoined(first, second);
+      const auto whole = classifier.classify(first + second);
+      EXPECT_EQ(joined.type, whole.type) << first_size << " + " << second_size;
+      EXPECT_EQ(joined.confidence, whole.confidence) << first_size << " + " << second_size;
+    }
   }
 }
 

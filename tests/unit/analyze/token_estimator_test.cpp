@@ -1,7 +1,13 @@
 #include <pointsman/analyze/token_estimator.hpp>
 
+#include "analyze/token_estimate_paths.hpp"
+
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -77,6 +83,42 @@ TEST(TokenEstimator, AddsMessageAndReplyOverhead) {
 
   request.tool_definitions = R"({"type":"function"})";
   EXPECT_GT(estimatePromptTokens(request), kTokensPerReply + 2 * kTokensPerMessage + 3);
+}
+
+TEST(TokenEstimator, Avx2PathMatchesBaselineOnRandomText) {
+  if (!tokenEstimatePathSupported(TokenEstimatePath::Avx2)) GTEST_SKIP() << "the CPU has no AVX2";
+  // Runs of every byte class the estimate prices, so that runs cross the 64-byte blocks.
+  const std::vector<std::string> pieces = {"a", "Z", "word", "internationalization", "7", "1234567", " ", "    ",
+                                           "\n", "\r\n", "\t", ".", "**", "{{", "-", "\xC3\xA9", "\xE6\x97\xA5",
+                                           "\xF0\x9F\x98\x80", "\x80", "\xFF"};
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<std::size_t> size(0, 600);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const std::size_t target = size(random);
+    while (text.size() < target) text += pieces[pick(random)];
+    const auto baseline = estimateTokensWith(TokenEstimatePath::Baseline, text);
+    EXPECT_EQ(estimateTokensWith(TokenEstimatePath::Avx2, text), baseline) << text.size() << " bytes";
+  }
+}
+
+TEST(TokenEstimator, Avx2PathMatchesBaselineOnShippedText) {
+  if (!tokenEstimatePathSupported(TokenEstimatePath::Avx2)) GTEST_SKIP() << "the CPU has no AVX2";
+  const auto models = std::filesystem::path(__FILE__).parent_path() / "../../../models";
+  for (const auto& file : {models / "task_data/handwritten.tsv", models / "person_names.tsv"}) {
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::stringstream stream;
+    stream << in.rdbuf();
+    const std::string text = stream.str();
+    // Every start offset shifts the block edges across the text.
+    for (std::size_t offset = 0; offset < 64; ++offset) {
+      const std::string_view part = std::string_view(text).substr(offset, 5000);
+      const auto baseline = estimateTokensWith(TokenEstimatePath::Baseline, part);
+      EXPECT_EQ(estimateTokensWith(TokenEstimatePath::Avx2, part), baseline) << file << " at " << offset;
+    }
+  }
 }
 
 }  // namespace
