@@ -17,7 +17,10 @@ namespace pointsman::app {
 struct Worker {
   explicit Worker(ApiContext& context) : api_handler(context) {}
 
-  boost::asio::io_context io{1};
+  /// Every socket and timer of a worker is used only on its thread; other threads reach it by
+  /// posting (reload, drain, store completions). So the reactor's per-socket locks, taken on every
+  /// read and write, are left out; posting and timer registration keep theirs.
+  boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_guard =
       boost::asio::make_work_guard(io);
   ApiHandler api_handler;
