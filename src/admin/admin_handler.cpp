@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 namespace {
 
 std::string_view pathOf(const http::RequestMessage& message) {
-  std::string_view target(message.target().data(), message.target().size());
+  const std::string_view target = message.target();
   return target.substr(0, target.find('?'));
 }
 
@@ -62,9 +62,9 @@ bool AdminHandler::authorized(const http::RequestMessage& message, const config:
   // No token is only accepted on a loopback admin address; the config loader enforces that.
   if (config.admin.token.empty()) return true;
 
-  const auto header = message.find(boost::beast::http::field::authorization);
-  if (header == message.end()) return false;
-  std::string_view value(header->value().data(), header->value().size());
+  const auto header = message.fields().find("authorization");
+  if (!header) return false;
+  const std::string_view value = *header;
   constexpr std::string_view kBearer = "Bearer ";
   if (!value.starts_with(kBearer)) return false;
   return constantTimeEquals(value.substr(kBearer.size()), config.admin.token.reveal());
@@ -108,7 +108,7 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
     co_return;
   }
   if (!authorized(request.message, *config)) {
-    spdlog::warn("admin: rejected {} {} from {}: missing or wrong admin token", request.message.method_string(),
+    spdlog::warn("admin: rejected {} {} from {}: missing or wrong admin token", request.message.method(),
                  path, request.remote_address);
     auto headers = jsonHeaders();
     headers.emplace_back("www-authenticate", "Bearer");
@@ -136,7 +136,7 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
       break;
   }
 
-  if (request.message.method() != boost::beast::http::verb::get) {
+  if (request.message.method() != "GET") {
     co_await sendMethodNotAllowed(writer, "GET");
     co_return;
   }
@@ -151,7 +151,7 @@ asio::awaitable<void> AdminHandler::handle(http::IncomingRequest& request, http:
 
 asio::awaitable<void> AdminHandler::answerExplain(http::IncomingRequest& request, http::ResponseWriter& writer,
                                                   const config::Config& config) {
-  if (request.message.method() != boost::beast::http::verb::post) {
+  if (request.message.method() != "POST") {
     co_await sendMethodNotAllowed(writer, "POST");
     co_return;
   }

@@ -16,7 +16,6 @@ namespace asio = boost::asio;
 namespace {
 
 using nlohmann::json;
-using boost::beast::http::verb;
 
 constexpr std::size_t kMaxNameLength = 64;
 
@@ -195,12 +194,12 @@ asio::awaitable<void> showKey(http::ResponseWriter& writer, const config::Config
 
 asio::awaitable<void> answerKeys(http::IncomingRequest& request, http::ResponseWriter& writer,
                                  const config::Config& config, AccountingAdmin& accounting, std::string_view name) {
-  const auto method = request.message.method();
+  const std::string_view method = request.message.method();
   if (name.empty()) {
-    if (method == verb::get) {
+    if (method == "GET") {
       const json answer{{"object", "list"}, {"store", accounting.storeName()}, {"data", allKeys(config, accounting)}};
       co_await writer.sendResponse(200, jsonHeaders(), answer.dump(2));
-    } else if (method == verb::post) {
+    } else if (method == "POST") {
       co_await createKey(request, writer, config, accounting);
     } else {
       co_await sendMethodNotAllowed(writer, "GET, POST");
@@ -208,9 +207,9 @@ asio::awaitable<void> answerKeys(http::IncomingRequest& request, http::ResponseW
     co_return;
   }
 
-  if (method == verb::get) {
+  if (method == "GET") {
     co_await showKey(writer, config, accounting, name);
-  } else if (method == verb::delete_) {
+  } else if (method == "DELETE") {
     co_await revokeKey(request, writer, config, accounting, std::string(name));
   } else {
     co_await sendMethodNotAllowed(writer, "GET, DELETE");

@@ -147,11 +147,11 @@ json groupedRows(const std::vector<accounting::SpendRow>& rows, const std::vecto
 
 asio::awaitable<void> answerSpend(http::IncomingRequest& request, http::ResponseWriter& writer,
                                   AccountingAdmin& accounting) {
-  if (request.message.method() != boost::beast::http::verb::get) {
+  if (request.message.method() != "GET") {
     co_await sendMethodNotAllowed(writer, "GET");
     co_return;
   }
-  const std::string_view target(request.message.target().data(), request.message.target().size());
+  const std::string_view target = request.message.target();
   const auto question = target.find('?');
   const auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
 

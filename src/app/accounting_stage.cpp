@@ -9,12 +9,6 @@
 namespace pointsman::app {
 namespace {
 
-std::string_view headerValue(const http::RequestMessage& message, std::string_view name) {
-  const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
-  return found == message.end() ? std::string_view()
-                                : std::string_view(found->value().data(), found->value().size());
-}
-
 api::ApiError unauthorized(std::string message, std::string code) {
   return {401, std::move(message), "invalid_request_error", {}, std::move(code), {}};
 }
@@ -38,9 +32,9 @@ std::optional<api::ApiError> authenticate(AccountingState& state, const config::
   if (config.auth == config::AuthMode::None) return std::nullopt;
 
   // Anthropic SDKs send their key as `x-api-key`, so the gateway accepts a key there too.
-  auto key_header = headerValue(message, "api-key");
-  if (key_header.empty()) key_header = headerValue(message, "x-api-key");
-  const auto key = accounting::presentedKey(headerValue(message, "authorization"), key_header);
+  auto key_header = message.header("api-key");
+  if (key_header.empty()) key_header = message.header("x-api-key");
+  const auto key = accounting::presentedKey(message.header("authorization"), key_header);
   if (key.empty()) {
     state.metrics.auth_failures.labels({"missing"}).increment();
     return unauthorized("You didn't provide an API key. Send it as `Authorization: Bearer KEY` (or `api-key: KEY` "

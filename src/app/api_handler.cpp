@@ -21,7 +21,6 @@
 
 namespace pointsman::app {
 namespace asio = boost::asio;
-namespace bhttp = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
 /// Everything one request carries through the pipeline.
@@ -39,14 +38,9 @@ struct ApiHandler::RequestScope {
 
 namespace {
 
-std::string_view headerValue(const http::RequestMessage& message, std::string_view name) {
-  const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
-  return found == message.end() ? std::string_view() : std::string_view(found->value().data(), found->value().size());
-}
-
 /// Decodes a compressed request body in place; nothing to do for identity.
 std::optional<api::ApiError> decodeRequestBody(http::RequestMessage& message, std::size_t limit) {
-  const auto encoding = headerValue(message, "content-encoding");
+  const auto encoding = message.header("content-encoding");
   if (encoding.empty() || encoding == "identity") return std::nullopt;
   if (encoding != "gzip" && encoding != "deflate") {
     return api::ApiError::unsupportedMediaType("Content-Encoding `" + std::string(encoding) +
@@ -59,7 +53,7 @@ std::optional<api::ApiError> decodeRequestBody(http::RequestMessage& message, st
                          "invalid_request_error", {}, "request_too_large", {}};
   }
   message.body() = std::move(*plain);
-  message.erase(bhttp::field::content_encoding);
+  message.fields().erase("content-encoding");
   return std::nullopt;
 }
 
@@ -84,7 +78,7 @@ Clock::time_point deadlineFor(const config::Config& config, const std::string& r
   const auto found = config.routes.find(route);
   if (found != config.routes.end() && found->second.timeout.count() > 0) timeout = found->second.timeout;
 
-  const auto header = headerValue(message, "x-pointsman-timeout-ms");
+  const auto header = message.header("x-pointsman-timeout-ms");
   long long client_ms = 0;
   const auto [end, error] = std::from_chars(header.data(), header.data() + header.size(), client_ms);
   if (!header.empty() && error == std::errc() && end == header.data() + header.size() && client_ms > 0 &&
@@ -95,11 +89,7 @@ Clock::time_point deadlineFor(const config::Config& config, const std::string& r
 }
 
 route::HeaderLookup headerLookupFor(const http::RequestMessage& message) {
-  return [&message](std::string_view name) -> std::optional<std::string_view> {
-    const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
-    if (found == message.end()) return std::nullopt;
-    return std::string_view(found->value().data(), found->value().size());
-  };
+  return [&message](std::string_view name) { return message.fields().find(name); };
 }
 
 /// Runs the analyzers on a chat request whose route has a policy to feed; other requests skip
@@ -157,14 +147,14 @@ asio::awaitable<void> ApiHandler::embedSemantic(RequestScope& scope, const analy
 }
 
 asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::ResponseWriter& writer) {
-  std::string_view target(request.message.target().data(), request.message.target().size());
+  const std::string_view target = request.message.target();
   const auto path = target.substr(0, target.find('?'));
   // The Anthropic front door gets every error in the Anthropic shape.
   api::anthropic::MessagesErrorWriter messages_writer(writer);
   const bool front_door = path == "/v1/messages" || path == "/v1/messages/count_tokens";
   http::ResponseWriter& client_writer = front_door ? static_cast<http::ResponseWriter&>(messages_writer) : writer;
   RequestScope scope{request, client_writer, context_.config_store.current(), {}, {}, {}, {}, {}, {}};
-  scope.request_id = requestIdFor(headerValue(request.message, "x-request-id"));
+  scope.request_id = requestIdFor(request.message.header("x-request-id"));
   scope.base_headers.emplace_back("x-request-id", scope.request_id);
   scope.record.request_id = scope.request_id;
   scope.record.endpoint = "other";
@@ -214,8 +204,8 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
 
 asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view path) {
   const auto& message = scope.request.message;
-  const bool is_post = message.method() == bhttp::verb::post;
-  const bool is_get = message.method() == bhttp::verb::get;
+  const bool is_post = message.method() == "POST";
+  const bool is_get = message.method() == "GET";
 
   // Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
   if (path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
@@ -223,7 +213,7 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
       const auto model_id = path.size() > 11 ? path.substr(11) : std::string_view();
       co_await listModels(scope, model_id);
     } else {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path), "GET"));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(message.method(), std::string(path), "GET"));
     }
   } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
              path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
@@ -231,7 +221,7 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
     if (is_post) {
       co_await proxy(scope, path.substr(3));
     } else if (endpoint != api::Endpoint::Passthrough) {
-      co_await sendError(scope, api::ApiError::methodNotAllowed(std::string(message.method_string()), std::string(path), "POST"));
+      co_await sendError(scope, api::ApiError::methodNotAllowed(message.method(), std::string(path), "POST"));
     } else {
       co_await sendError(scope, api::ApiError::notFound(std::string(path)));
     }
@@ -414,7 +404,8 @@ void ApiHandler::record(RequestScope& scope) {
   request_metrics_.record(finished);
   context_.metrics.gateway_overhead.observe(overhead_seconds);
 
-  if (scope.config->telemetry.access_log) spdlog::info("{}", telemetry::formatAccessLine(record));
+  // Passed as a plain string, the line skips spdlog's format step: it is complete already.
+  if (scope.config->telemetry.access_log) spdlog::info(telemetry::formatAccessLine(record));
   if (auto log = std::atomic_load(&context_.request_log)) log->write(record);
 }
 

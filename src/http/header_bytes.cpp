@@ -11,10 +11,6 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-void appendView(std::string& out, boost::beast::string_view text) {
-  out.append(text.data(), text.size());
-}
-
 void appendVersion(std::string& out, unsigned version) {
   out += "HTTP/";
   out += static_cast<char>('0' + version / 10);
@@ -22,33 +18,21 @@ void appendVersion(std::string& out, unsigned version) {
   out += static_cast<char>('0' + version % 10);
 }
 
-/// Appends every field and the blank line that ends the header.
-void appendFields(std::string& out, const bhttp::fields& fields) {
-  for (const auto& field : fields) {
-    appendView(out, field.name_string());
-    out += ": ";
-    appendView(out, field.value());
-    out += "\r\n";
-  }
-  out += "\r\n";
-}
-
-std::size_t fieldBytes(const bhttp::fields& fields) {
-  std::size_t bytes = 2;
-  for (const auto& field : fields) bytes += field.name_string().size() + field.value().size() + 4;
-  return bytes;
+/// Compares the lengths inline first: a response has a dozen headers, and the pairwise check
+/// below would otherwise make some sixty calls for names that differ in length.
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && boost::beast::iequals(a, b);
 }
 
 /// Fields the framing decides; a value for them in the header list is ignored.
 bool isFramingField(std::string_view name) {
-  return boost::beast::iequals(name, "connection") || boost::beast::iequals(name, "content-length") ||
-         boost::beast::iequals(name, "transfer-encoding");
+  return sameName(name, "connection") || sameName(name, "content-length") || sameName(name, "transfer-encoding");
 }
 
 /// Beast's set() replaces a field, so only the last header of each name is written.
 bool replacedLater(const HeaderList& headers, std::size_t index) {
   for (std::size_t later = index + 1; later < headers.size(); ++later) {
-    if (boost::beast::iequals(headers[later].first, headers[index].first)) return true;
+    if (sameName(headers[later].first, headers[index].first)) return true;
   }
   return false;
 }
@@ -101,30 +85,6 @@ std::string responseHead(unsigned status, unsigned version, const HeaderList& he
     out += "\r\n";
   }
   out += "\r\n";
-  return out;
-}
-
-std::string headerBytes(const bhttp::request_header<>& header) {
-  const auto method = header.method_string();
-  const auto target = header.target();
-  std::string out;
-  out.reserve(method.size() + target.size() + 12 + fieldBytes(header));
-  appendView(out, method);
-  out += ' ';
-  appendView(out, target);
-  out += ' ';
-  appendVersion(out, header.version());
-  out += "\r\n";
-  appendFields(out, header);
-  return out;
-}
-
-std::string headerBytes(const bhttp::response_header<>& header) {
-  const auto reason = header.reason();
-  std::string out;
-  out.reserve(reason.size() + 16 + fieldBytes(header));
-  appendStatusLine(out, header.version(), header.result_int(), std::string_view(reason.data(), reason.size()));
-  appendFields(out, header);
   return out;
 }
 

@@ -7,9 +7,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <pointsman/http/message_parser.hpp>
+
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/error.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -86,8 +87,8 @@ asio::awaitable<bool> ServerSession::waitForRequestStart() {
 asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   if (!co_await waitForRequestStart()) co_return false;
 
-  bhttp::request_parser<bhttp::string_body> parser;
-  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  MessageParser parser{MessageKind::Request};
+  parser.header_limit(limits_.max_header_bytes);
   parser.body_limit(limits_.max_body_bytes);
 
   const auto header_done = [](const auto& p) { return p.is_header_done(); };
@@ -106,11 +107,10 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_await sendLimitError(408, "request headers were not received in time", "request_timeout");
     co_return false;
   }
-  // Beast checks a declared Content-Length against the body limit while it reads the headers,
-  // so an oversized declared body is rejected here, before any of it is read.
+  // The parser checks a declared Content-Length against the body limit while it reads the
+  // headers, so an oversized declared body is rejected here, before any of it is read.
   if (header_error == bhttp::error::body_limit) {
-    const auto declared = parser.get()[bhttp::field::content_length];
-    co_await sendBodyTooLarge(std::string(declared.data(), declared.size()));
+    co_await sendBodyTooLarge(std::string(parser.fields().value("content-length")));
     co_return false;
   }
   if (header_error) {
@@ -120,12 +120,11 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
     co_return false;
   }
 
-  parser.eager(true);
   const auto message_done = [](const auto& p) { return p.is_done(); };
   ErrorCode body_error;
   if (feedParser(buffer_, parser, message_done, body_error) == ParseProgress::NeedBytes) {
     stream_.tcp().expires_after(limits_.body_timeout);
-    if (!co_await continueIfExpected(parser.get())) co_return false;
+    if (!co_await continueIfExpected(parser)) co_return false;
     body_error = co_await parseUntil(stream_, buffer_, parser, message_done);
   }
   if (body_error == bhttp::error::body_limit) {
@@ -138,17 +137,18 @@ asio::awaitable<bool> ServerSession::readNextRequest(IncomingRequest& request) {
   }
   if (body_error) co_return false;
 
-  request.message = parser.release();
+  request.message = RequestMessage(parser.releaseMethod(), parser.releaseTarget(), parser.version(),
+                                   parser.keep_alive(), parser.releaseFields(), parser.releaseBody());
   request.received_at = std::chrono::steady_clock::now();
   request.remote_address = remote_address_;
   co_return true;
 }
 
-asio::awaitable<bool> ServerSession::continueIfExpected(const RequestMessage& header) {
+asio::awaitable<bool> ServerSession::continueIfExpected(const MessageParser& header) {
   // A client that sent `Expect: 100-continue` waits for this, or for its own timeout, before it
   // sends the body. curl 7.88 sends the header with a 2 MB body (not with a 3 KB one) and waits
   // 1 s. An oversized declared body already got a 413, so the client never sends it.
-  const auto expect = header[bhttp::field::expect];
+  const auto expect = header.fields().value("expect");
   if (header.version() < 11 || !beast::iequals(expect, "100-continue")) co_return true;
 
   const std::array<asio::const_buffer, 1> interim{asio::buffer("HTTP/1.1 100 Continue\r\n\r\n", 25)};

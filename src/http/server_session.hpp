@@ -11,6 +11,8 @@
 
 namespace pointsman::http {
 
+class MessageParser;
+
 /// One client connection: reads requests one after another (keep-alive), enforces the size and
 /// time limits, and hands each complete request to the handler together with itself as the
 /// ResponseWriter.
@@ -45,7 +47,7 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
   boost::asio::awaitable<bool> readNextRequest(IncomingRequest& request);
   boost::asio::awaitable<bool> waitForRequestStart();
   /// Sends `100 Continue` when the request expects it. Returns false when the client is gone.
-  boost::asio::awaitable<bool> continueIfExpected(const RequestMessage& header);
+  boost::asio::awaitable<bool> continueIfExpected(const MessageParser& header);
   /// Sends 413; `declared_bytes` is the client's Content-Length, empty for a chunked body.
   boost::asio::awaitable<void> sendBodyTooLarge(std::string declared_bytes);
   boost::asio::awaitable<void> sendLimitError(unsigned status, const std::string& message,

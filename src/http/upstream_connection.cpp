@@ -1,17 +1,13 @@
 #include <pointsman/http/upstream_connection.hpp>
 
-#include "http/header_bytes.hpp"
 #include "http/stream_io.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -24,7 +20,6 @@
 namespace pointsman::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
 
 namespace {
@@ -165,21 +160,14 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
   co_return std::make_unique<UpstreamConnection>(std::move(stream), endpoint.poolKey());
 }
 
-asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessage& request,
+asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(const OutgoingRequest& request,
                                                             Clock::time_point deadline) {
   expireAt(stream_.tcp(), deadline);
+  const std::string head = request.head();
+  const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(request.body())};
   ErrorCode error;
-  // Every request the gateway builds has a Content-Length, so Beast frames only a chunked one.
-  if (request.chunked()) {
-    auto [write_error, written] = co_await bhttp::async_write(stream_, request, kUseTuple);
-    error = write_error;
-  } else {
-    const std::string header = headerBytes(request.base());
-    const std::array<asio::const_buffer, 2> wire{asio::buffer(header),
-                                                 asio::buffer(request.body())};
-    const std::size_t sent = sendNow(stream_, wire, error);
-    if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
-  }
+  const std::size_t sent = sendNow(stream_, wire, error);
+  if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
   if (error) failed_ = true;
   ++requests_served_;
   co_return error;
@@ -187,7 +175,7 @@ asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(UpstreamRequestMessa
 
 asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point deadline,
                                                           std::size_t body_limit) {
-  parser_.emplace();
+  parser_.emplace(MessageKind::Response);
   parser_->header_limit(kMaxResponseHeaderBytes);
   parser_->body_limit(body_limit);
 
@@ -216,10 +204,19 @@ asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock:
   co_return error;
 }
 
+ErrorCode UpstreamConnection::readBuffered(std::string& out) {
+  parser_->setBodySink(&out);
+  ErrorCode error;
+  feedParser(read_buffer_, *parser_, [](const auto& parser) { return parser.is_done(); }, error);
+  parser_->setBodySink(nullptr);
+  if (error) failed_ = true;
+  return error;
+}
+
 unsigned UpstreamConnection::status() const { return parser_->status(); }
 
 std::optional<std::string_view> UpstreamConnection::header(std::string_view name) const {
-  return parser_ ? parser_->field(name) : std::nullopt;
+  return parser_ ? parser_->fields().find(name) : std::nullopt;
 }
 
 bool UpstreamConnection::bodyDone() const { return parser_ && parser_->is_done(); }

@@ -15,7 +15,7 @@ struct PlanExecutor::Attempt {
   ExecutionOutcome& outcome;
   const route::Candidate& candidate;
   UpstreamCall& call;
-  http::UpstreamRequestMessage message;
+  http::OutgoingRequest message;
   Clock::time_point started = Clock::now();
   /// Streams: content reached the client, so no other attempt may start.
   bool committed = false;
@@ -50,7 +50,7 @@ http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const Exec
 /// provider's credentials and extra headers, the deployment's headers, and the client headers the
 /// provider forwards. `key` is the pool key picked for this attempt, or null for the provider's
 /// single `api_key`. A request with no form for the provider gives the client's 400 as an error.
-std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
+std::variant<http::OutgoingRequest, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
                                                   const route::Candidate& candidate, const http::Url& url,
                                                   const config::Secret* key = nullptr);
 

@@ -15,28 +15,31 @@ namespace asio = boost::asio;
 
 namespace {
 
-void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error);
+void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error,
+                     Clock::time_point now);
 
 /// Reports the attempt and keeps the state gauge current; the common case, a success on a closed
 /// breaker, touches no metric.
 void reportAndExport(telemetry::GatewayMetrics& metrics, const std::string& deployment, CircuitBreaker* breaker,
                      Admission admission, const std::optional<UpstreamError>& error, bool key_cooled_down) {
   if (!breaker) return;
-  const auto before = breaker->state(Clock::now());
+  // One clock read serves the report and both state checks, which are microseconds apart.
+  const auto now = Clock::now();
+  const auto before = breaker->state(now);
   if (key_cooled_down) {
     // A 429 on one key of a pool is no sign of the deployment's health, because its other keys still serve.
     breaker->onAbandoned(admission);
   } else {
-    reportToBreaker(breaker, admission, error);
+    reportToBreaker(breaker, admission, error, now);
   }
-  const auto after = breaker->state(Clock::now());
+  const auto after = breaker->state(now);
   if (before == BreakerState::Closed && after == BreakerState::Closed) return;
   metrics.breaker_state.labels({deployment}).set(breakerStateGauge(after));
 }
 
-void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error) {
+void reportToBreaker(CircuitBreaker* breaker, Admission admission, const std::optional<UpstreamError>& error,
+                     Clock::time_point now) {
   if (!breaker) return;
-  const auto now = Clock::now();
   if (!error) {
     breaker->onSuccess(admission, now);
     return;

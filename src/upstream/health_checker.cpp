@@ -9,37 +9,32 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/field.hpp>
 
 #include <spdlog/spdlog.h>
 
 namespace pointsman::upstream {
 namespace asio = boost::asio;
-namespace bhttp = boost::beast::http;
 
 namespace {
 
 /// The longest the loop sleeps, so a reload that adds a check is picked up soon.
 constexpr std::chrono::milliseconds kMaxSleep{1'000};
 
-http::UpstreamRequestMessage checkRequest(const config::ProviderConfig& provider, const http::Url& url) {
+http::OutgoingRequest checkRequest(const config::ProviderConfig& provider, const http::Url& url) {
   const auto& check = provider.health_check;
-  std::string target = url.base_path + check.path;
-  http::UpstreamRequestMessage message{check.body.empty() ? bhttp::verb::get : bhttp::verb::post, target, 11};
-  message.set(bhttp::field::host, url.hostHeader());
-  message.set(bhttp::field::user_agent, "pointsman-health-check/" POINTSMAN_VERSION);
-  message.set(bhttp::field::accept_encoding, "identity");
+  http::OutgoingRequest message{check.body.empty() ? "GET" : "POST", url.base_path + check.path};
+  message.add("Host", url.hostHeader());
+  message.add("User-Agent", "pointsman-health-check/" POINTSMAN_VERSION);
+  message.add("Accept-Encoding", "identity");
   // TODO: providers that authenticate with other headers (Anthropic's x-api-key) need their
   // adapter's credentials here; a bearer token is what OpenAI-compatible providers take.
   const config::Secret& key = provider.api_keys.empty() ? provider.api_key : provider.api_keys.front().key;
-  if (!key.empty()) message.set(bhttp::field::authorization, "Bearer " + std::string(key.reveal()));
+  if (!key.empty()) message.set("Authorization", "Bearer " + std::string(key.reveal()));
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());
   if (!check.body.empty()) {
-    message.set(bhttp::field::content_type, "application/json");
+    message.set("Content-Type", "application/json");
     message.body() = check.body;
   }
-  message.keep_alive(true);
-  message.prepare_payload();
   return message;
 }
 

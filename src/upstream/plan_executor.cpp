@@ -248,7 +248,7 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
     result.error = std::move(*error);
     co_return result;
   }
-  Attempt attempt{request, writer, outcome, candidate, call, std::move(std::get<http::UpstreamRequestMessage>(message))};
+  Attempt attempt{request, writer, outcome, candidate, call, std::move(std::get<http::OutgoingRequest>(message))};
 
   auto* load = request.breakers ? request.breakers->load(candidate.deployment->name) : nullptr;
   if (load) load->startRequest();

@@ -5,11 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/version.hpp>
 
 namespace pointsman::upstream {
-namespace bhttp = boost::beast::http;
 
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type) {
@@ -80,7 +77,7 @@ std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(c
   return std::pair{url.base_path + "/v1/messages", std::move(std::get<std::string>(translated))};
 }
 
-void setCredentials(http::UpstreamRequestMessage& message, const config::ProviderConfig& provider,
+void setCredentials(http::OutgoingRequest& message, const config::ProviderConfig& provider,
                     const config::Secret& credential) {
   if (provider.type == config::ProviderType::Anthropic) {
     message.set("anthropic-version", provider.api_version);
@@ -92,12 +89,12 @@ void setCredentials(http::UpstreamRequestMessage& message, const config::Provide
     message.set("api-key", credential.reveal());
     return;
   }
-  message.set(bhttp::field::authorization, "Bearer " + std::string(credential.reveal()));
+  message.set("Authorization", "Bearer " + std::string(credential.reveal()));
 }
 
 }  // namespace
 
-std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
+std::variant<http::OutgoingRequest, UpstreamError> buildUpstreamRequest(const ExecutionRequest& request,
                                                                                const route::Candidate& candidate,
                                                                                const http::Url& url,
                                                                                const config::Secret* key) {
@@ -106,26 +103,23 @@ std::variant<http::UpstreamRequestMessage, UpstreamError> buildUpstreamRequest(c
   if (auto* error = std::get_if<UpstreamError>(&built)) return std::move(*error);
   auto& [target, body] = std::get<std::pair<std::string, std::string>>(built);
 
-  // The message starts empty, so its own fields are inserted without set()'s search for an
-  // earlier value. The configured and forwarded headers below may still replace them.
-  http::UpstreamRequestMessage message{bhttp::verb::post, target, 11};
-  message.insert(bhttp::field::host, url.hostHeader());
-  message.insert(bhttp::field::content_type, "application/json");
-  message.insert(bhttp::field::accept, request.stream ? "text/event-stream" : "application/json");
-  message.insert(bhttp::field::accept_encoding, "identity");
-  message.insert(bhttp::field::user_agent, "pointsman/" POINTSMAN_VERSION);
-  message.insert("x-request-id", request.request_id);
+  // The message starts empty, so its own fields are added without set()'s search for an earlier
+  // value. The configured and forwarded headers below may still replace them.
+  http::OutgoingRequest message{"POST", target};
+  message.add("Host", url.hostHeader());
+  message.add("Content-Type", "application/json");
+  message.add("Accept", request.stream ? "text/event-stream" : "application/json");
+  message.add("Accept-Encoding", "identity");
+  message.add("User-Agent", "pointsman/" POINTSMAN_VERSION);
+  message.add("x-request-id", request.request_id);
   setCredentials(message, provider, key ? *key : provider.api_key);
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());
   for (const auto& [name, value] : candidate.deployment->headers) message.set(name, value);
   for (const auto& name : provider.forward_headers) {
-    const auto found = request.client_request->find(name);
-    if (found != request.client_request->end()) message.set(name, found->value());
+    if (const auto value = request.client_request->fields().find(name)) message.set(name, *value);
   }
 
   message.body() = std::move(body);
-  message.keep_alive(true);
-  message.prepare_payload();
   return message;
 }
 

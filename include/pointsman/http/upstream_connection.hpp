@@ -5,15 +5,14 @@
 // A timeout closes the socket (Beast's tcp_stream does so), and an attempt that timed out is over
 // anyway.
 
-#include <pointsman/http/maybe_tls_stream.hpp>
 #include <pointsman/config/config.hpp>
-#include <pointsman/http/upstream_response_parser.hpp>
+#include <pointsman/http/maybe_tls_stream.hpp>
+#include <pointsman/http/outgoing_request.hpp>
+#include <pointsman/http/message_parser.hpp>
 #include <pointsman/http/url.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
 #include <memory>
@@ -25,7 +24,6 @@ namespace pointsman::http {
 
 using Clock = std::chrono::steady_clock;
 using ErrorCode = boost::system::error_code;
-using UpstreamRequestMessage = boost::beast::http::request<boost::beast::http::string_body>;
 
 /// Where a connection goes and how its peer is verified; also the connection pool's key.
 struct UpstreamEndpoint {
@@ -58,7 +56,7 @@ class UpstreamConnection {
       const UpstreamEndpoint& endpoint, Clock::time_point deadline, ConnectFailure& failure,
       ErrorCode& error);
 
-  boost::asio::awaitable<ErrorCode> writeRequest(UpstreamRequestMessage& request,
+  boost::asio::awaitable<ErrorCode> writeRequest(const OutgoingRequest& request,
                                                  Clock::time_point deadline);
 
   /// Reads the status line and headers of the next response.
@@ -67,6 +65,10 @@ class UpstreamConnection {
   /// Appends the next body bytes to `out`, at least one byte unless the body is complete.
   /// Returns an empty error code and leaves `out` unchanged once the body is done.
   boost::asio::awaitable<ErrorCode> readSome(std::string& out, Clock::time_point deadline);
+
+  /// Appends the body bytes already read from the socket to `out`, without waiting; a short
+  /// answer usually arrives with its head and is then complete.
+  ErrorCode readBuffered(std::string& out);
 
   [[nodiscard]] unsigned status() const;
   /// The value of the response header `name` (any case), or nullopt when it is absent.
@@ -91,7 +93,7 @@ class UpstreamConnection {
   MaybeTlsStream stream_;
   std::string pool_key_;
   boost::beast::flat_buffer read_buffer_;
-  std::optional<UpstreamResponseParser> parser_;
+  std::optional<MessageParser> parser_;
   bool failed_ = false;
   Clock::time_point idle_since_ = Clock::now();
   std::uint64_t requests_served_ = 0;

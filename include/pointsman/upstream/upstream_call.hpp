@@ -43,7 +43,7 @@ class UpstreamCall {
 
   /// Sends the request and reads the response headers by `header_deadline`. A pooled
   /// connection that the upstream closed while idle is replaced once, silently.
-  boost::asio::awaitable<std::optional<UpstreamError>> send(http::UpstreamRequestMessage& request,
+  boost::asio::awaitable<std::optional<UpstreamError>> send(const http::OutgoingRequest& request,
                                                             Clock::time_point header_deadline,
                                                             UpstreamErrorKind header_timeout_kind);
 

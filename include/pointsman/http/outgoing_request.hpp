@@ -1,0 +1,61 @@
+#pragma once
+
+// A request the gateway sends to an upstream. Its fields are kept as the wire lines they become,
+// in one string, so building a request costs no allocation per field and sending it no
+// serializer. A Beast field list allocated every field and searched its set on each insert: about
+// 6,000 instructions per relayed request in a callgrind profile.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pointsman::http {
+
+class OutgoingRequest {
+ public:
+  /// An HTTP/1.1 request for `target` (path and query). Keep-alive is HTTP/1.1's default, so no
+  /// Connection field is written.
+  OutgoingRequest(std::string_view method, std::string_view target);
+
+  /// Appends a field without looking for an earlier one of the same name: for the fields the
+  /// gateway writes first, into a request that cannot hold them yet.
+  ///
+  /// Both add() and set() ignore the fields that frame the body (Content-Length and
+  /// Transfer-Encoding): head() writes the body's length itself, and a value from configuration or
+  /// a client would contradict it.
+  void add(std::string_view name, std::string_view value);
+
+  /// Replaces the value of the first field named `name` (compared without case) and removes any
+  /// later ones, or appends the field when there is none.
+  void set(std::string_view name, std::string_view value);
+
+  /// The value of the first field named `name`, compared without case.
+  [[nodiscard]] std::optional<std::string_view> field(std::string_view name) const;
+
+  [[nodiscard]] const std::string& method() const { return method_; }
+  [[nodiscard]] const std::string& target() const { return target_; }
+  [[nodiscard]] std::string& body() { return body_; }
+  [[nodiscard]] const std::string& body() const { return body_; }
+
+  /// The request line, the fields in the order they were added, the Content-Length of the body
+  /// and the blank line. A body-less GET, HEAD or DELETE gets no Content-Length, as with Beast's
+  /// prepare_payload().
+  [[nodiscard]] std::string head() const;
+
+ private:
+  struct FieldLine {
+    std::size_t begin = 0;  // the first byte of the name
+    std::size_t value = 0;  // the first byte of the value
+    std::size_t end = 0;    // the CR of the line's CRLF
+  };
+
+  [[nodiscard]] std::optional<FieldLine> findLine(std::string_view name, std::size_t from) const;
+
+  std::string method_;
+  std::string target_;
+  /// "Name: value\r\n" lines, back to back.
+  std::string fields_;
+  std::string body_;
+};
+
+}  // namespace pointsman::http

@@ -1,0 +1,55 @@
+#include <pointsman/http/header_fields.hpp>
+
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+
+namespace pointsman::http {
+namespace {
+
+bool sameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && boost::beast::iequals(a, b);
+}
+
+}  // namespace
+
+void HeaderFields::add(std::string_view name, std::string_view value) {
+  // Heads are bounded by the header limit (at most a few MB), so offsets fit in 32 bits.
+  Span span;
+  span.name_begin = static_cast<std::uint32_t>(bytes_.size());
+  span.name_size = static_cast<std::uint32_t>(name.size());
+  bytes_.append(name);
+  span.value_begin = static_cast<std::uint32_t>(bytes_.size());
+  span.value_size = static_cast<std::uint32_t>(value.size());
+  bytes_.append(value);
+  spans_.push_back(span);
+}
+
+std::optional<std::string_view> HeaderFields::find(std::string_view name) const {
+  const std::string_view bytes = bytes_;
+  for (const auto& span : spans_) {
+    if (sameName(bytes.substr(span.name_begin, span.name_size), name)) {
+      return bytes.substr(span.value_begin, span.value_size);
+    }
+  }
+  return std::nullopt;
+}
+
+void HeaderFields::erase(std::string_view name) {
+  // The bytes of an erased field stay in the string; only its span goes.
+  const std::string_view bytes = bytes_;
+  std::erase_if(spans_, [&](const Span& span) { return sameName(bytes.substr(span.name_begin, span.name_size), name); });
+}
+
+HeaderFields::Field HeaderFields::at(std::size_t index) const {
+  const std::string_view bytes = bytes_;
+  const auto& span = spans_[index];
+  return {bytes.substr(span.name_begin, span.name_size), bytes.substr(span.value_begin, span.value_size)};
+}
+
+void HeaderFields::reserve(std::size_t bytes, std::size_t count) {
+  bytes_.reserve(bytes);
+  spans_.reserve(count);
+}
+
+}  // namespace pointsman::http
