@@ -53,6 +53,14 @@ bool hasNoBody(unsigned status) { return status < 200 || status == 204 || status
 
 }  // namespace
 
+void appendContentLength(std::string& out, std::size_t length) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, length).ptr;
+  out += "Content-Length: ";
+  out.append(digits, end);
+  out += "\r\n";
+}
+
 std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
                          const ResponseFraming& framing) {
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
@@ -78,11 +86,7 @@ std::string responseHead(unsigned status, unsigned version, const HeaderList& he
   if (!framing.content_length) {
     out += "Transfer-Encoding: chunked\r\n";
   } else if (!hasNoBody(status)) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, *framing.content_length).ptr;
-    out += "Content-Length: ";
-    out.append(digits, end);
-    out += "\r\n";
+    appendContentLength(out, *framing.content_length);
   }
   out += "\r\n";
   return out;

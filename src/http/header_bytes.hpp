@@ -15,6 +15,9 @@
 
 namespace pointsman::http {
 
+/// Appends the line "Content-Length: `length`" with its CRLF.
+void appendContentLength(std::string& out, std::size_t length);
+
 /// The framing of a response's body on the wire.
 struct ResponseFraming {
   bool keep_alive = true;

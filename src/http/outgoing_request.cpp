@@ -1,8 +1,9 @@
 #include <pointsman/http/outgoing_request.hpp>
 
+#include "http/header_bytes.hpp"
+
 #include <boost/beast/core/string.hpp>
 
-#include <charconv>
 
 namespace pointsman::http {
 
@@ -75,13 +76,7 @@ std::string OutgoingRequest::head() const {
   out += " HTTP/1.1\r\n";
   out += fields_;
 
-  if (!body_.empty() || !bodyIsOptional(method_)) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, body_.size()).ptr;
-    out += "Content-Length: ";
-    out.append(digits, end);
-    out += "\r\n";
-  }
+  if (!body_.empty() || !bodyIsOptional(method_)) appendContentLength(out, body_.size());
   out += "\r\n";
   return out;
 }

@@ -1,7 +1,6 @@
 #include "http/header_bytes.hpp"
+#include "unit/http/beast_head_bytes.hpp"
 
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <gtest/gtest.h>
@@ -13,24 +12,6 @@ namespace {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-
-/// The header bytes Beast's own serializer produces for `message`.
-template <bool isRequest>
-std::string beastHeaderBytes(bhttp::message<isRequest, bhttp::string_body>& message) {
-  bhttp::serializer<isRequest, bhttp::string_body> serializer{message};
-  serializer.split(true);
-  std::string out;
-  beast::error_code error;
-  while (!serializer.is_header_done()) {
-    serializer.next(error, [&](beast::error_code&, const auto& buffers) {
-      out += beast::buffers_to_string(buffers);
-      serializer.consume(beast::buffer_bytes(buffers));
-    });
-    if (error) break;
-  }
-  EXPECT_FALSE(error) << error.message();
-  return out;
-}
 
 /// What the server wrote before responseHead: Beast fields `set` one by one, keep_alive(), then
 /// the body's framing, serialized by Beast.
@@ -45,7 +26,7 @@ std::string beastResponseHead(unsigned status, unsigned version, const HeaderLis
   } else {
     response.chunked(true);
   }
-  return beastHeaderBytes(response);
+  return beastHeadBytes(response);
 }
 
 HeaderList typicalHeaders() {

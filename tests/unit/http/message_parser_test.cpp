@@ -96,6 +96,20 @@ TEST(ResponseParsing, FirstOfRepeatedFieldWins) {
   EXPECT_EQ(parser.fields().find("Via"), "a");
 }
 
+/// Feeds all of `wire` to one of Beast's parsers, which the tests compare with MessageParser.
+template <class BeastParser>
+boost::beast::error_code putAllIntoBeast(BeastParser& parser, const std::string& wire) {
+  parser.eager(true);
+  boost::beast::error_code error;
+  std::size_t at = 0;
+  while (at < wire.size() && !parser.is_done()) {
+    const auto used = parser.put(boost::asio::buffer(wire.data() + at, wire.size() - at), error);
+    at += used;
+    if (error || used == 0) break;
+  }
+  return error;
+}
+
 /// What Beast's own response parser makes of `wire`, fed whole, for comparison.
 struct BeastReading {
   unsigned status = 0;
@@ -107,14 +121,7 @@ struct BeastReading {
 BeastReading readWithBeast(const std::string& wire) {
   namespace bhttp = boost::beast::http;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.eager(true);
-  boost::beast::error_code error;
-  std::size_t at = 0;
-  while (at < wire.size() && !parser.is_done()) {
-    const auto used = parser.put(boost::asio::buffer(wire.data() + at, wire.size() - at), error);
-    at += used;
-    if (error || used == 0) break;
-  }
+  auto error = putAllIntoBeast(parser, wire);
   if (!error && !parser.is_done()) parser.put_eof(error);
   EXPECT_FALSE(error) << error.message() << " for " << wire;
   BeastReading reading;
@@ -265,14 +272,7 @@ struct BeastRequestReading {
 BeastRequestReading readRequestWithBeast(const std::string& wire) {
   namespace bhttp = boost::beast::http;
   bhttp::request_parser<bhttp::string_body> parser;
-  parser.eager(true);
-  boost::beast::error_code error;
-  std::size_t at = 0;
-  while (at < wire.size() && !parser.is_done()) {
-    const auto used = parser.put(boost::asio::buffer(wire.data() + at, wire.size() - at), error);
-    at += used;
-    if (error || used == 0) break;
-  }
+  const auto error = putAllIntoBeast(parser, wire);
   EXPECT_FALSE(error) << error.message() << " for " << wire;
   BeastRequestReading reading;
   reading.method = std::string(parser.get().method_string());
