@@ -251,7 +251,14 @@ void MessageParser::addField(std::string_view name, std::string_view value, Fram
   } else if (sameName(name, "transfer-encoding")) {
     // Only the last coding of the last field decides whether the body is chunked.
     framing.has_transfer_encoding = true;
-    forEachListElement(value, [&](std::string_view coding) { framing.chunked_last = sameName(coding, "chunked"); });
+    forEachListElement(value, [&](std::string_view coding) {
+      const bool chunked = sameName(coding, "chunked");
+      // RFC 9112 section 7: a sender must not apply chunked more than once, so a second one
+      // means the framing cannot be trusted.
+      if (chunked && framing.chunked_seen) error_code = error::bad_transfer_encoding;
+      framing.chunked_seen = framing.chunked_seen || chunked;
+      framing.chunked_last = chunked;
+    });
   } else if (sameName(name, "connection")) {
     forEachListElement(value, [&](std::string_view option) {
       if (sameName(option, "close")) framing.connection_close = true;

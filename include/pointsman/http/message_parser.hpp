@@ -81,6 +81,7 @@ class MessageParser {
     bool has_content_length = false;
     std::uint64_t content_length = 0;
     bool has_transfer_encoding = false;
+    bool chunked_seen = false;
     bool chunked_last = false;
     bool connection_close = false;
     bool connection_keep_alive = false;

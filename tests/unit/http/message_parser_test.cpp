@@ -336,6 +336,8 @@ TEST(RequestParsing, RejectsAmbiguousFraming) {
       {"POST / HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
        bhttp::error::bad_transfer_encoding},
       {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", bhttp::error::bad_transfer_encoding},
+      {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       bhttp::error::bad_transfer_encoding},
       {"POST / HTTP/1.1\r\nContent-Length: 4, 4\r\n\r\nabcd", bhttp::error::bad_content_length},
       {"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", bhttp::error::bad_content_length},
       {"PO(ST / HTTP/1.1\r\n\r\n", bhttp::error::bad_method},
