@@ -1,6 +1,7 @@
 #include "app/logging.hpp"
 
 #include <pointsman/telemetry/buffered_stdout_sink.hpp>
+#include <pointsman/telemetry/log_line_formatter.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +9,8 @@ namespace pointsman::app {
 
 void configureLogging(const std::string& level) {
   auto logger = std::make_shared<spdlog::logger>("pointsman", telemetry::makeBufferedStdoutSink());
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  // "2026-12-05T10:45:01.123Z info message", the pattern "%Y-%m-%dT%H:%M:%S.%eZ %l %v" in UTC.
+  logger->set_formatter(std::make_unique<telemetry::LogLineFormatter>());
   // Flushing every access line costs a write(2) per request; warnings and errors still go out
   // at once, and the rest within a second.
   logger->flush_on(spdlog::level::warn);
