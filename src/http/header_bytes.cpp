@@ -1,6 +1,6 @@
 #include "http/header_bytes.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "http/http_token.hpp"
 
 #include <boost/beast/http/status.hpp>
 
@@ -18,21 +18,16 @@ void appendVersion(std::string& out, unsigned version) {
   out += static_cast<char>('0' + version % 10);
 }
 
-/// Compares the lengths inline first: a response has a dozen headers, and the pairwise check
-/// below would otherwise make some sixty calls for names that differ in length.
-bool sameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && boost::beast::iequals(a, b);
-}
-
 /// Fields the framing decides; a value for them in the header list is ignored.
 bool isFramingField(std::string_view name) {
-  return sameName(name, "connection") || sameName(name, "content-length") || sameName(name, "transfer-encoding");
+  return sameToken(name, "connection") || sameToken(name, "content-length") ||
+         sameToken(name, "transfer-encoding");
 }
 
 /// Beast's set() replaces a field, so only the last header of each name is written.
 bool replacedLater(const HeaderList& headers, std::size_t index) {
   for (std::size_t later = index + 1; later < headers.size(); ++later) {
-    if (sameName(headers[later].first, headers[index].first)) return true;
+    if (sameToken(headers[later].first, headers[index].first)) return true;
   }
   return false;
 }

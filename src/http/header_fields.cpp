@@ -1,17 +1,10 @@
 #include <pointsman/http/header_fields.hpp>
 
-#include <boost/beast/core/string.hpp>
+#include "http/http_token.hpp"
 
 #include <algorithm>
 
 namespace pointsman::http {
-namespace {
-
-bool sameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && boost::beast::iequals(a, b);
-}
-
-}  // namespace
 
 void HeaderFields::add(std::string_view name, std::string_view value) {
   // Heads are bounded by the header limit (at most a few MB), so offsets fit in 32 bits.
@@ -28,7 +21,7 @@ void HeaderFields::add(std::string_view name, std::string_view value) {
 std::optional<std::string_view> HeaderFields::find(std::string_view name) const {
   const std::string_view bytes = bytes_;
   for (const auto& span : spans_) {
-    if (sameName(bytes.substr(span.name_begin, span.name_size), name)) {
+    if (sameToken(bytes.substr(span.name_begin, span.name_size), name)) {
       return bytes.substr(span.value_begin, span.value_size);
     }
   }
@@ -38,7 +31,7 @@ std::optional<std::string_view> HeaderFields::find(std::string_view name) const 
 void HeaderFields::erase(std::string_view name) {
   // The bytes of an erased field stay in the string; only its span goes.
   const std::string_view bytes = bytes_;
-  std::erase_if(spans_, [&](const Span& span) { return sameName(bytes.substr(span.name_begin, span.name_size), name); });
+  std::erase_if(spans_, [&](const Span& span) { return sameToken(bytes.substr(span.name_begin, span.name_size), name); });
 }
 
 HeaderFields::Field HeaderFields::at(std::size_t index) const {

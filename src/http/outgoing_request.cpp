@@ -2,19 +2,15 @@
 
 #include "http/header_bytes.hpp"
 
-#include <boost/beast/core/string.hpp>
+#include "http/http_token.hpp"
 
 
 namespace pointsman::http {
 
 namespace {
 
-bool sameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && boost::beast::iequals(a, b);
-}
-
 bool isFramingField(std::string_view name) {
-  return sameName(name, "content-length") || sameName(name, "transfer-encoding");
+  return sameToken(name, "content-length") || sameToken(name, "transfer-encoding");
 }
 
 /// Methods whose empty body needs no Content-Length to say so.
@@ -61,7 +57,7 @@ std::optional<OutgoingRequest::FieldLine> OutgoingRequest::findLine(std::string_
   while (from < fields.size()) {
     const std::size_t end = fields.find("\r\n", from);
     const std::size_t colon = fields.find(':', from);
-    if (sameName(fields.substr(from, colon - from), name)) return FieldLine{from, colon + 2, end};
+    if (sameToken(fields.substr(from, colon - from), name)) return FieldLine{from, colon + 2, end};
     from = end + 2;
   }
   return std::nullopt;

@@ -134,8 +134,8 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::readSome(std::string
 asio::awaitable<std::optional<UpstreamError>> UpstreamCall::readWholeBody(std::string& body, std::size_t limit,
                                                                           std::chrono::milliseconds idle,
                                                                           Clock::time_point total_deadline) {
-  // Taking what is buffered first spares a short answer the read loop's two coroutine frames and
-  // its clock reads.
+  // Taking what is buffered first spares a short response body the read loop's two coroutine
+  // frames and its clock reads.
   if (const auto error = connection_->readBuffered(body)) co_return errorFromCode(error, UpstreamErrorKind::TotalTimeout);
   if (body.size() > limit) co_return bodyTooLarge(limit);
   while (!connection_->bodyDone()) {

@@ -1,8 +1,8 @@
 #pragma once
 
-// The HTTP/1.1 parser of the gateway, for a client's request and an upstream's response: the
-// start line, the fields, and a body framed by Content-Length, chunked transfer coding or (for a
-// response) the close of the connection, as RFC 9112 sets out.
+// The HTTP/1.1 parser of the gateway, for a client's request and an upstream's response. It reads
+// the start line, the fields, and a body framed as RFC 9112 sets out: by Content-Length, by
+// chunked transfer coding or, for a response, by the close of the connection.
 //
 // Beast's basic_parser looked every field name up in its table of known names, parsed the framing
 // fields as token lists and gave each field its own allocation. In a callgrind profile that came to
@@ -76,7 +76,7 @@ class MessageParser {
  private:
   enum class State { Head, Length, UntilClose, ChunkSize, ChunkData, ChunkEnd, Trailer, Done };
 
-  /// What the framing fields said, gathered while the fields are read.
+  /// The values of the framing fields, gathered while the fields are read.
   struct Framing {
     bool has_content_length = false;
     std::uint64_t content_length = 0;

@@ -66,8 +66,8 @@ class UpstreamConnection {
   /// Returns an empty error code and leaves `out` unchanged once the body is done.
   boost::asio::awaitable<ErrorCode> readSome(std::string& out, Clock::time_point deadline);
 
-  /// Appends the body bytes already read from the socket to `out`, without waiting; a short
-  /// answer usually arrives with its head and is then complete.
+  /// Appends the body bytes already read from the socket to `out`, without waiting. A short
+  /// response usually arrives with its head and is then complete.
   ErrorCode readBuffered(std::string& out);
 
   [[nodiscard]] unsigned status() const;
