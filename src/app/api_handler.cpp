@@ -289,6 +289,7 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   execution.upstream_path = front_door ? "/chat/completions" : std::string(path_after_v1);
   execution.stream = stream;
   execution.body = &body;
+  execution.body_model = model;
   if (front_door) {
     execution.client_format = api::WireFormat::Anthropic;
     execution.messages_body = &message.body();

@@ -45,6 +45,13 @@ std::string spliceModel(const std::string& body, const std::string& model) {
   return document.dump();
 }
 
+/// Returns the client's body for a deployment whose upstream id is `model`. Most requests name that
+/// id already, and then the body is sent as it is, without a scan for the member.
+std::string bodyForModel(const ExecutionRequest& request, const std::string& model) {
+  if (!request.body_model.empty() && request.body_model == model) return *request.body;
+  return spliceModel(*request.body, model);
+}
+
 /// The path under the base URL and the body, in the provider's format.
 std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(const ExecutionRequest& request,
                                                                                 const route::Candidate& candidate,
@@ -55,12 +62,12 @@ std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(c
     // Azure names the deployment in the path and ignores `model` in the body.
     return std::pair{url.base_path + "/openai/deployments/" + model + request.upstream_path +
                          "?api-version=" + provider.api_version,
-                     spliceModel(*request.body, model)};
+                     bodyForModel(request, model)};
   }
   if (provider.type == config::ProviderType::OpenAi) {
     std::string target = url.base_path + request.upstream_path;
     if (!url.query.empty()) target += "?" + url.query;
-    return std::pair{std::move(target), spliceModel(*request.body, model)};
+    return std::pair{std::move(target), bodyForModel(request, model)};
   }
 
   if (request.client_format == api::WireFormat::Anthropic && request.messages_body) {

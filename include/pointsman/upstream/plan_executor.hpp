@@ -36,6 +36,9 @@ struct ExecutionRequest {
   /// The client's body exactly as received (decoded when it came compressed). On the Anthropic
   /// front door, the OpenAI chat request translated from it.
   const std::string* body = nullptr;
+  /// The `model` that `body` names, as parsed. A deployment whose upstream id is the same takes
+  /// the body as it is, without the splice that rewrites `model`.
+  std::string_view body_model;
   /// The API the client speaks; Anthropic on the `/v1/messages` front door.
   api::WireFormat client_format = api::WireFormat::OpenAi;
   /// Front door only: the client's own Anthropic body, passed through to Anthropic deployments

@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include <pointsman/config/config.hpp>
+#include <pointsman/http/url.hpp>
+#include <string>
+
+#include "upstream/attempt.hpp"
+
+namespace pointsman::upstream {
+namespace {
+
+struct BuiltBody {
+  std::string body;
+  std::string target;
+};
+
+/// Builds the upstream request of an OpenAI-compatible deployment whose upstream id is
+/// `upstream_model`, for a client body that parseRequest() read as naming `body_model`.
+BuiltBody build(const std::string& client_body, std::string_view body_model,
+                const std::string& upstream_model) {
+  config::ProviderConfig provider;
+  provider.type = config::ProviderType::OpenAi;
+  config::DeploymentConfig deployment;
+  deployment.name = "deployment";
+  deployment.model = upstream_model;
+  const route::Candidate candidate{&deployment, &provider};
+  const auto url = http::parseUrl("http://127.0.0.1:9/v1");
+
+  ExecutionRequest request;
+  request.upstream_path = "/chat/completions";
+  request.body = &client_body;
+  request.body_model = body_model;
+  auto built = buildUpstreamRequest(request, candidate, *url);
+  auto& message = std::get<http::OutgoingRequest>(built);
+  return {message.body(), std::string(message.target())};
+}
+
+TEST(UpstreamRequest, UpstreamIdKeepsTheBody) {
+  // The escape and the spacing would not survive a re-encoding, so equal bytes show that the
+  // body was not rewritten.
+  const std::string body = R"({ "model" : "gpt\u002d4o", "messages":[], "vendor_field": 1.50 })";
+
+  const auto built = build(body, "gpt-4o", "gpt-4o");
+
+  EXPECT_EQ(built.body, body);
+  EXPECT_EQ(built.target, "/v1/chat/completions");
+}
+
+TEST(UpstreamRequest, RouteNameIsReplaced) {
+  const std::string body = R"({"model":"fast","messages":[],"vendor_field":1.50})";
+
+  EXPECT_EQ(build(body, "fast", "gpt-4o").body,
+            R"({"model":"gpt-4o","messages":[],"vendor_field":1.50})");
+}
+
+TEST(UpstreamRequest, UnknownBodyModelIsSpliced) {
+  // Callers that leave body_model empty (cascade steps, tests) keep the splice.
+  const std::string body = R"({"model":"gpt-4o","messages":[]})";
+
+  EXPECT_EQ(build(body, "", "other").body, R"({"model":"other","messages":[]})");
+  EXPECT_EQ(build(body, "", "gpt-4o").body, body);
+}
+
+}  // namespace
+}  // namespace pointsman::upstream
