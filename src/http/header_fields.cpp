@@ -40,6 +40,20 @@ HeaderFields::Field HeaderFields::at(std::size_t index) const {
   return {bytes.substr(span.name_begin, span.name_size), bytes.substr(span.value_begin, span.value_size)};
 }
 
+void HeaderFields::keepHead(std::string_view head, std::size_t expected_count) {
+  head_offset_ = static_cast<std::uint32_t>(bytes_.size());
+  bytes_.append(head);
+  spans_.reserve(spans_.size() + expected_count);
+}
+
+void HeaderFields::addFromHead(std::string_view head, std::string_view name, std::string_view value) {
+  const auto offsetOf = [&](std::string_view part) {
+    return head_offset_ + static_cast<std::uint32_t>(part.data() - head.data());
+  };
+  spans_.push_back(Span{offsetOf(name), static_cast<std::uint32_t>(name.size()), offsetOf(value),
+                        static_cast<std::uint32_t>(value.size())});
+}
+
 void HeaderFields::reserve(std::size_t bytes, std::size_t count) {
   bytes_.reserve(bytes);
   spans_.reserve(count);

@@ -7,6 +7,10 @@
 #include <array>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pointsman::http {
 namespace {
 
@@ -95,6 +99,54 @@ std::optional<std::uint64_t> parseChunkSize(std::string_view line) {
   return size;
 }
 
+/// Returns the index of the first byte at or after `at` that a field value cannot contain. `head`
+/// ends with a CRLF, so the scan stops inside it.
+std::size_t skipFieldText(std::string_view head, std::size_t at) {
+#if defined(__SSE2__)
+  // Sixteen bytes per step. A value may contain any byte except DEL and the control bytes other
+  // than tab.
+  // Bytes from 0x80 up are negative as signed bytes, so the range test leaves them in.
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i del = _mm_set1_epi8(0x7f);
+  while (at + 16 <= head.size()) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + at));
+    const __m128i control = _mm_andnot_si128(_mm_cmplt_epi8(bytes, zero), _mm_cmplt_epi8(bytes, space));
+    const __m128i stop = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(bytes, tab), control), _mm_cmpeq_epi8(bytes, del));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return at + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    at += 16;
+  }
+#endif
+  while (kBytes.text[static_cast<unsigned char>(head[at])]) ++at;
+  return at;
+}
+
+/// Returns where the CRLF CRLF that ends a head starts in `bytes`, searching from `from`, or npos.
+/// Each LF is a candidate for the last byte and is checked against the three bytes before it.
+std::size_t findHeadEnd(std::string_view bytes, std::size_t from) {
+  const auto endsHere = [bytes](std::size_t lf) {
+    return bytes[lf - 1] == '\r' && bytes[lf - 2] == '\n' && bytes[lf - 3] == '\r';
+  };
+  std::size_t at = from + 3;
+#if defined(__SSE2__)
+  const __m128i line_feed = _mm_set1_epi8('\n');
+  for (; at + 16 <= bytes.size(); at += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + at));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, line_feed)));
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t lf = at + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (endsHere(lf)) return lf - 3;
+    }
+  }
+#endif
+  for (; at < bytes.size(); ++at) {
+    if (bytes[at] == '\n' && endsHere(at)) return at - 3;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::size_t MessageParser::put(boost::asio::const_buffer buffer, ErrorCode& error_code) {
@@ -123,7 +175,7 @@ std::size_t MessageParser::putHead(std::string_view bytes, ErrorCode& error_code
 
   // The search resumes three bytes back, where a CRLFCRLF split between reads could start.
   const std::size_t from = head_scanned_ > 3 ? head_scanned_ - 3 : 0;
-  const std::size_t end = bytes.find("\r\n\r\n", from);
+  const std::size_t end = findHeadEnd(bytes, from);
   if (end == std::string_view::npos) {
     head_scanned_ = bytes.size();
     error_code = bytes.size() >= header_limit_ ? error::header_limit : error::need_more;
@@ -149,7 +201,7 @@ void MessageParser::parseHead(std::string_view head, ErrorCode& error_code) {
   }
   if (error_code) return;
 
-  fields_.reserve(head.size(), 16);
+  fields_.keepHead(head, 16);
   Framing framing;
   for (std::size_t at = start_line_end + 2; at < head.size() && !error_code;) {
     at = parseFieldLine(head, at, framing, error_code);
@@ -177,12 +229,12 @@ std::size_t MessageParser::parseFieldLine(std::string_view head, std::size_t at,
 
   ++at;
   const std::size_t value_begin = at;
-  while (kBytes.text[byteAt(at)]) ++at;
+  at = skipFieldText(head, at);
   if (head[at] != '\r' || head[at + 1] != '\n') {
     error_code = error::bad_value;
     return at;
   }
-  addField(name, trimSpace(head.substr(value_begin, at - value_begin)), framing, error_code);
+  addField(head, name, trimSpace(head.substr(value_begin, at - value_begin)), framing, error_code);
   return at + 2;
 }
 
@@ -230,8 +282,8 @@ void MessageParser::parseStatusLine(std::string_view line, ErrorCode& error_code
   if (!rest.empty() && (rest.front() != ' ' || !allOf(rest, kBytes.text))) error_code = error::bad_reason;
 }
 
-void MessageParser::addField(std::string_view name, std::string_view value, Framing& framing,
-                             ErrorCode& error_code) {
+void MessageParser::addField(std::string_view head, std::string_view name, std::string_view value,
+                             Framing& framing, ErrorCode& error_code) {
   if (sameToken(name, "content-length")) {
     const auto length = parseDecimal(value);
     // A repeated Content-Length must agree, or the body's end is ambiguous.
@@ -259,7 +311,7 @@ void MessageParser::addField(std::string_view name, std::string_view value, Fram
     });
   }
 
-  fields_.add(name, value);
+  fields_.addFromHead(head, name, value);
 }
 
 void MessageParser::startBody(const Framing& framing, ErrorCode& error_code) {

@@ -93,7 +93,9 @@ class MessageParser {
   void parseStatusLine(std::string_view line, boost::system::error_code& error);
   /// Reads the field line that starts at `at` and returns where the next line starts.
   std::size_t parseFieldLine(std::string_view head, std::size_t at, Framing& framing, boost::system::error_code& error);
-  void addField(std::string_view name, std::string_view value, Framing& framing, boost::system::error_code& error);
+  /// Checks a field for the framing it sets and adds it; `name` and `value` are views into `head`.
+  void addField(std::string_view head, std::string_view name, std::string_view value, Framing& framing,
+                boost::system::error_code& error);
   void startBody(const Framing& framing, boost::system::error_code& error);
   void startRequestBody(const Framing& framing, boost::system::error_code& error);
   void startResponseBody(const Framing& framing, boost::system::error_code& error);
