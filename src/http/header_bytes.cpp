@@ -2,21 +2,19 @@
 
 #include "http/http_token.hpp"
 
+#include <pointsman/telemetry/text_builder.hpp>
+
 #include <boost/beast/http/status.hpp>
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 namespace pointsman::http {
 namespace bhttp = boost::beast::http;
 
 namespace {
 
-void appendVersion(std::string& out, unsigned version) {
-  out += "HTTP/";
-  out += static_cast<char>('0' + version / 10);
-  out += '.';
-  out += static_cast<char>('0' + version % 10);
-}
 
 /// Fields the framing decides; a value for them in the header list is ignored.
 bool isFramingField(std::string_view name) {
@@ -32,15 +30,12 @@ bool replacedLater(const HeaderList& headers, std::size_t index) {
   return false;
 }
 
-void appendStatusLine(std::string& out, unsigned version, unsigned status, std::string_view reason) {
-  appendVersion(out, version);
-  out += ' ';
-  out += static_cast<char>('0' + status / 100 % 10);
-  out += static_cast<char>('0' + status / 10 % 10);
-  out += static_cast<char>('0' + status % 10);
-  out += ' ';
-  out += reason;
-  out += "\r\n";
+/// Returns the start of a status line such as "HTTP/1.1 200 ": version, status code and the space
+/// before the reason.
+std::array<char, 13> statusLineStart(unsigned version, unsigned status) {
+  return {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + version / 10), '.', static_cast<char>('0' + version % 10), ' ',
+          static_cast<char>('0' + status / 100 % 10), static_cast<char>('0' + status / 10 % 10),
+          static_cast<char>('0' + status % 10), ' '};
 }
 
 /// Responses that never carry a body, and so no Content-Length from prepare_payload().
@@ -48,43 +43,45 @@ bool hasNoBody(unsigned status) { return status < 200 || status == 204 || status
 
 }  // namespace
 
-void appendContentLength(std::string& out, std::size_t length) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, length).ptr;
-  out += "Content-Length: ";
-  out.append(digits, end);
-  out += "\r\n";
+std::string_view contentLengthLine(ContentLengthBuffer& buffer, std::size_t length) {
+  constexpr std::string_view kName = "Content-Length: ";
+  std::memcpy(buffer.data(), kName.data(), kName.size());
+  char* end = std::to_chars(buffer.data() + kName.size(), buffer.data() + buffer.size() - 2, length).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  return std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
 }
 
 std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
                          const ResponseFraming& framing) {
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-  std::size_t size = 64 + reason.size();
-  for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
-  std::string out;
-  out.reserve(size);
+  telemetry::TextBuilder<2048> out;
 
-  appendStatusLine(out, version, status, std::string_view(reason.data(), reason.size()));
+  const auto status_line = statusLineStart(version, status);
+  out.append(std::string_view(status_line.data(), status_line.size()));
+  out.append(std::string_view(reason.data(), reason.size()));
+  out.append("\r\n");
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto& [name, value] = headers[i];
     if (isFramingField(name) || replacedLater(headers, i)) continue;
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
   }
 
   // HTTP/1.1 keeps the connection open by default, and HTTP/1.0 closes it by default.
-  if (version >= 11 && !framing.keep_alive) out += "Connection: close\r\n";
-  if (version < 11 && framing.keep_alive) out += "Connection: keep-alive\r\n";
+  if (version >= 11 && !framing.keep_alive) out.append("Connection: close\r\n");
+  if (version < 11 && framing.keep_alive) out.append("Connection: keep-alive\r\n");
 
   if (!framing.content_length) {
-    out += "Transfer-Encoding: chunked\r\n";
+    out.append("Transfer-Encoding: chunked\r\n");
   } else if (!hasNoBody(status)) {
-    appendContentLength(out, *framing.content_length);
+    ContentLengthBuffer line;
+    out.append(contentLengthLine(line, *framing.content_length));
   }
-  out += "\r\n";
-  return out;
+  out.append("\r\n");
+  return out.take();
 }
 
 }  // namespace pointsman::http

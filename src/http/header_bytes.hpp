@@ -9,14 +9,19 @@
 
 #include <pointsman/http/response_writer.hpp>
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pointsman::http {
 
-/// Appends the line "Content-Length: `length`" with its CRLF.
-void appendContentLength(std::string& out, std::size_t length);
+/// Room for a Content-Length line of any 64-bit length.
+using ContentLengthBuffer = std::array<char, 48>;
+
+/// The line "Content-Length: `length`" with its CRLF, written into `buffer`.
+std::string_view contentLengthLine(ContentLengthBuffer& buffer, std::size_t length);
 
 /// The framing of a response's body on the wire.
 struct ResponseFraming {

@@ -72,7 +72,10 @@ std::string OutgoingRequest::head() const {
   out += " HTTP/1.1\r\n";
   out += fields_;
 
-  if (!body_.empty() || !bodyIsOptional(method_)) appendContentLength(out, body_.size());
+  if (!body_.empty() || !bodyIsOptional(method_)) {
+    ContentLengthBuffer line;
+    out += contentLengthLine(line, body_.size());
+  }
   out += "\r\n";
   return out;
 }

@@ -1,5 +1,7 @@
 #include <pointsman/telemetry/request_record.hpp>
 
+#include <pointsman/telemetry/text_builder.hpp>
+
 #include <fmt/format.h>
 
 #include <array>
@@ -19,11 +21,9 @@ std::string_view orDash(const std::string& value) { return value.empty() ? std::
 /// per line, a tenth of the gateway's work on a short request.
 class AccessLineWriter {
  public:
-  AccessLineWriter() { line_.reserve(256); }
-
   void text(std::string_view label, std::string_view value) {
-    line_ += label;
-    line_ += value;
+    line_.append(label);
+    line_.append(value);
   }
   template <class Integer>
   void integer(std::string_view label, Integer value) {
@@ -48,10 +48,10 @@ class AccessLineWriter {
       fraction[i] = static_cast<char>('0' + rest % 10);
       rest /= 10;
     }
-    line_ += '.';
-    line_.append(fraction, static_cast<std::size_t>(decimals));
+    line_.append('.');
+    line_.append(std::string_view(fraction, static_cast<std::size_t>(decimals)));
   }
-  std::string take() { return std::move(line_); }
+  std::string take() { return line_.take(); }
 
  private:
   void exactFixed(std::string_view label, double value, int decimals) {
@@ -61,7 +61,7 @@ class AccessLineWriter {
     text(label, std::string_view(digits, static_cast<std::size_t>(result.ptr - digits)));
   }
 
-  std::string line_;
+  TextBuilder<1024> line_;
 };
 
 /// Appends one flat JSON object to a string, escaping as RFC 8259 requires. Bytes that are not

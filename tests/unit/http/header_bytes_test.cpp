@@ -49,6 +49,20 @@ TEST(ResponseHead, MatchesBeastForEveryFraming) {
   }
 }
 
+TEST(ResponseHead, HeadLongerThanItsStackBufferMatchesBeast) {
+  // The head is built in a 2 KB buffer and goes on in a string beyond it; a field that starts
+  // inside the buffer and ends past it must come out whole.
+  for (const std::size_t value_size : {1000U, 1990U, 2040U, 5000U}) {
+    HeaderList headers = typicalHeaders();
+    headers.emplace_back("x-pointsman-trace", std::string(value_size, 't'));
+    headers.emplace_back("x-after", "1");
+    const ResponseFraming framing{true, 1234567};
+
+    EXPECT_EQ(responseHead(200, 11, headers, framing), beastResponseHead(200, 11, headers, framing))
+        << "value of " << value_size << " bytes";
+  }
+}
+
 TEST(ResponseHead, LaterHeaderReplacesEarlierOfAnyCase) {
   HeaderList headers = typicalHeaders();
   headers.emplace_back("Content-Type", "text/event-stream");
