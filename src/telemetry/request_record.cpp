@@ -21,7 +21,8 @@ std::string_view orDash(const std::string& value) { return value.empty() ? std::
 /// per line, a tenth of the gateway's work on a short request.
 class AccessLineWriter {
  public:
-  void text(std::string_view label, std::string_view value) {
+  // Inlined like TextBuilder's appends, so the label's copy is a few moves.
+  [[gnu::always_inline]] void text(std::string_view label, std::string_view value) {
     line_.append(label);
     line_.append(value);
   }

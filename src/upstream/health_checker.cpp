@@ -72,11 +72,11 @@ asio::awaitable<void> HealthChecker::loop() {
 }
 
 asio::awaitable<bool> HealthChecker::checkOnce(const config::ProviderConfig& provider) {
-  const auto url = http::parseUrl(provider.base_url);
-  if (!url) co_return false;
+  auto endpoint = makeProviderEndpoint(provider);
+  if (!endpoint) co_return false;
   CancelState cancel;
-  UpstreamCall call(pool_, provider, http::endpointFor(provider, *url), cancel);
-  auto message = checkRequest(provider, *url);
+  UpstreamCall call(pool_, provider, endpoint, cancel);
+  auto message = checkRequest(provider, endpoint->url);
   const auto deadline = std::chrono::steady_clock::now() + provider.health_check.timeout;
 
   if (auto error = co_await call.send(message, deadline, UpstreamErrorKind::ResponseHeadersTimeout)) {

@@ -239,9 +239,17 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
   const config::Secret* key = key_index ? &candidate.provider->api_keys[*key_index].key : nullptr;
   outcome.attempts.push_back({candidate.deployment->name, "", 0});
 
-  const auto url = http::parseUrl(candidate.provider->base_url);
-  UpstreamCall call(pool_, *candidate.provider, http::endpointFor(*candidate.provider, *url), cancel);
-  auto message = buildUpstreamRequest(request, candidate, *url, key);
+  auto endpoint = endpoints_.find(*candidate.provider);
+  if (!endpoint) {
+    // Config validation rejects such a base_url, so this guards a provider built another way.
+    UpstreamError error;
+    error.kind = UpstreamErrorKind::Protocol;
+    error.detail = "invalid base_url of provider " + candidate.provider->name;
+    result.error = std::move(error);
+    co_return result;
+  }
+  UpstreamCall call(pool_, *candidate.provider, endpoint, cancel);
+  auto message = buildUpstreamRequest(request, candidate, endpoint->url, key);
   if (auto* error = std::get_if<UpstreamError>(&message)) {
     // The request has no form for this provider: the client's 400, without an upstream call.
     outcome.attempts.back().outcome = outcomeName(*error);

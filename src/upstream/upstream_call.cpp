@@ -33,7 +33,7 @@ UpstreamError bodyTooLarge(std::size_t limit) {
 }  // namespace
 
 UpstreamCall::UpstreamCall(http::ConnectionPool& pool, const config::ProviderConfig& provider,
-                           http::UpstreamEndpoint endpoint, CancelState& cancel)
+                           std::shared_ptr<const ProviderEndpoint> endpoint, CancelState& cancel)
     : pool_(pool), provider_(provider), endpoint_(std::move(endpoint)), cancel_(cancel) {}
 
 UpstreamCall::~UpstreamCall() {
@@ -60,7 +60,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::connect(Clock::time_
   http::ConnectFailure failure = http::ConnectFailure::None;
   http::ErrorCode error;
   const auto started = Clock::now();
-  connection_ = co_await http::UpstreamConnection::open(endpoint_, deadline, failure, error);
+  connection_ = co_await http::UpstreamConnection::open(endpoint_->connection, deadline, failure, error);
   addWait(started);
   if (connection_) {
     cancel_.connection = connection_.get();
@@ -69,7 +69,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::connect(Clock::time_
 
   switch (failure) {
     case http::ConnectFailure::Resolve:
-      co_return makeError(UpstreamErrorKind::DnsFailure, "cannot resolve " + endpoint_.url.host + ": " + error.message());
+      co_return makeError(UpstreamErrorKind::DnsFailure, "cannot resolve " + endpoint_->url.host + ": " + error.message());
     case http::ConnectFailure::Timeout:
       co_return makeError(UpstreamErrorKind::ConnectTimeout, "connect timed out");
     case http::ConnectFailure::TlsHandshake:
@@ -87,7 +87,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::send(const http::Out
                                                                  Clock::time_point header_deadline,
                                                                  UpstreamErrorKind header_timeout_kind) {
   for (int try_number = 0; try_number < 2; ++try_number) {
-    connection_ = pool_.take(endpoint_.poolKey());
+    connection_ = pool_.take(endpoint_->pool_key);
     const bool reused = connection_ != nullptr;
     if (reused) {
       cancel_.connection = connection_.get();

@@ -12,6 +12,7 @@
 #include <pointsman/upstream/hedge_budget.hpp>
 #include <pointsman/upstream/key_pool.hpp>
 #include <pointsman/upstream/load_balancer.hpp>
+#include <pointsman/upstream/provider_endpoint.hpp>
 #include <pointsman/upstream/retry_policy.hpp>
 #include <pointsman/upstream/shared_rate_limiter.hpp>
 #include <pointsman/upstream/upstream_call.hpp>
@@ -210,6 +211,7 @@ class PlanExecutor {
                                                     ExecutionOutcome& outcome);
 
   http::ConnectionPool& pool_;
+  ProviderEndpointCache endpoints_;
   telemetry::GatewayMetrics& metrics_;
   // Per worker, like the pool: jitter needs no shared random state.
   std::mt19937_64 random_;

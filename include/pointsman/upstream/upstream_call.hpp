@@ -3,6 +3,7 @@
 #include <pointsman/config/config.hpp>
 #include <pointsman/http/connection_pool.hpp>
 #include <pointsman/http/upstream_connection.hpp>
+#include <pointsman/upstream/provider_endpoint.hpp>
 #include <pointsman/upstream/upstream_error.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -35,8 +36,9 @@ struct CancelState {
 /// the upstream is summed so the gateway's own overhead can be measured.
 class UpstreamCall {
  public:
+  /// `endpoint` must not be null.
   UpstreamCall(http::ConnectionPool& pool, const config::ProviderConfig& provider,
-               http::UpstreamEndpoint endpoint, CancelState& cancel);
+               std::shared_ptr<const ProviderEndpoint> endpoint, CancelState& cancel);
   ~UpstreamCall();
   UpstreamCall(const UpstreamCall&) = delete;
   UpstreamCall& operator=(const UpstreamCall&) = delete;
@@ -75,7 +77,7 @@ class UpstreamCall {
 
   http::ConnectionPool& pool_;
   const config::ProviderConfig& provider_;
-  http::UpstreamEndpoint endpoint_;
+  std::shared_ptr<const ProviderEndpoint> endpoint_;
   CancelState& cancel_;
   std::unique_ptr<http::UpstreamConnection> connection_;
   double upstream_wait_seconds_ = 0;
