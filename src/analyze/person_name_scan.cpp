@@ -57,10 +57,25 @@ constexpr std::size_t kShortestCue = 2;
 constexpr std::size_t kLongestCue = 6;
 static_assert(cuesHaveLengths(kShortestCue, kLongestCue), "update kShortestCue and kLongestCue");
 
+// The first letters, lowercased, of the cues and of "is" and "name", which followsNameCue
+// compares. A word that starts with another letter is no cue.
+constexpr std::array<bool, 256> kCueFirstLetters = [] {
+  std::array<bool, 256> letters{};
+  for (const auto cue : kNameCues) letters[static_cast<unsigned char>(cue[0])] = true;
+  letters['i'] = true;
+  letters['n'] = true;
+  return letters;
+}();
+
+// Returns `c` lowercased if it is an ASCII capital, as equalsFolded compares it.
+char foldedAscii(char c) { return isUpper(c) ? static_cast<char>(c + 32) : c; }
+
 bool followsNameCue(std::string_view text, std::size_t begin) {
   const std::string_view previous = previousWord(text, begin);
-  // Most words before a capital are no cue by their length alone ("is" and "name" are in range).
+  // Most words before a capital are no cue by their length or first letter alone ("is" and
+  // "name" are in range).
   if (previous.size() < kShortestCue || previous.size() > kLongestCue) return false;
+  if (!kCueFirstLetters[static_cast<unsigned char>(foldedAscii(previous[0]))]) return false;
   for (const auto cue : kNameCues) {
     if (equalsFolded(previous, cue)) return true;
   }
@@ -99,14 +114,17 @@ std::size_t scanPersonName(std::string_view text, std::size_t begin, std::size_t
   }
 
   const std::uint8_t flags = names.lookup(text.substr(begin, end - begin));
+  const bool cue = followsNameCue(text, begin);
+  const bool unambiguous = flags != 0 && (flags & NameGazetteer::kCommonWord) == 0;
+  const bool first_name = (flags & NameGazetteer::kFirstName) != 0;
+  // Most capitalised words ("The", "Report") are neither listed nor after a cue, and the word
+  // after them decides nothing.
+  if (!cue && !unambiguous && !first_name) return end;
+
   const std::string_view next = nextCapitalisedWord(text, end);
   const std::uint8_t next_flags = next.empty() ? 0 : names.lookup(next);
   const std::size_t next_end = next.empty() ? end : static_cast<std::size_t>(next.data() - text.data()) + next.size();
-
-  const bool cue = followsNameCue(text, begin);
-  const bool unambiguous = flags != 0 && (flags & NameGazetteer::kCommonWord) == 0;
   const bool surname_follows = (next_flags & NameGazetteer::kSurname) != 0;
-  const bool first_name = (flags & NameGazetteer::kFirstName) != 0;
 
   if (cue || (first_name && !next.empty() && (unambiguous || surname_follows))) {
     // A cue or a first name takes the capitalised word after it as the surname.

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
-
+#include <cstring>
+#include <initializer_list>
+#include <span>
 
 namespace pointsman::analyze::scan {
 namespace {
@@ -172,67 +174,215 @@ std::uint64_t candidatesByMask(const unsigned char* bytes) {
 }
 #endif
 
+// Byte classes for a table lookup by nibbles. A byte is in a class when its high nibble is in
+// one set and its low nibble in another. Bit n of a nibble set stands for nibble n.
+struct NibbleClass {
+  std::uint8_t bit;
+  std::uint16_t high_nibbles;
+  std::uint16_t low_nibbles;
+};
+
+constexpr std::uint16_t nibbleRange(int first, int last) {
+  return static_cast<std::uint16_t>(((1u << (last + 1)) - 1) & ~((1u << first) - 1));
+}
+
+constexpr std::uint16_t nibbles(std::initializer_list<int> values) {
+  std::uint16_t set = 0;
+  for (const int value : values) set = static_cast<std::uint16_t>(set | (1u << value));
+  return set;
+}
+
+// The classes of the byte at a position. kStartBits are the classes that start a scanner after a
+// non-word byte: capitals, digits, 0xC3 and `+ ( - :`.
+constexpr std::uint8_t kStartBits = 0x0F;
+constexpr std::uint8_t kAtSignBit = 0x10;
+constexpr std::uint8_t kLowercaseBits = 0x60;
+constexpr std::uint8_t kHexLowercaseBit = 0x80;
+constexpr NibbleClass kPositionClasses[] = {
+    {0x01, nibbles({3, 5}), nibbleRange(0x0, 0xA)},           // '0' to '9', ':' and 'P' to 'Z'
+    {0x02, nibbles({4}), nibbleRange(0x1, 0xF)},              // 'A' to 'O'
+    {0x04, nibbles({2}), nibbles({0x8, 0xB, 0xD})},           // '(', '+' and '-'
+    {0x08, nibbles({0xC}), nibbles({0x3})},                   // 0xC3
+    {kAtSignBit, nibbles({4}), nibbles({0x0})},               // '@'
+    {0x20, nibbles({6}), nibbleRange(0x1, 0xF)},              // 'a' to 'o'
+    {0x40, nibbles({7}), nibbleRange(0x0, 0xA)},              // 'p' to 'z'
+    {kHexLowercaseBit, nibbles({6}), nibbleRange(0x1, 0x6)},  // 'a' to 'f'
+};
+
+// The word bytes of isWordChar, for the byte before a position: letters, digits, `_` and bytes of
+// 0x80 or more.
+constexpr NibbleClass kWordClasses[] = {
+    {0x01, nibbles({4, 6}), nibbleRange(0x1, 0xF)},        // 'A' to 'O', 'a' to 'o'
+    {0x02, nibbles({5, 7}), nibbleRange(0x0, 0xA)},        // 'P' to 'Z', 'p' to 'z'
+    {0x04, nibbles({3}), nibbleRange(0x0, 0x9)},           // '0' to '9'
+    {0x08, nibbles({5}), nibbles({0xF})},                  // '_'
+    {0x10, nibbleRange(0x8, 0xF), nibbleRange(0x0, 0xF)},  // 0x80 to 0xFF
+};
+
+// The pairs of lowercaseSecretStart, as a class of the first letter and a class of the second
+// letter with the same bit. A position starts a key when the classes of its byte and of the next
+// byte share a bit.
+constexpr NibbleClass kSecretFirstClasses[] = {
+    {0x01, nibbles({7}), nibbles({0x2, 0x3})},  // 'r' and 's'
+    {0x02, nibbles({6}), nibbles({0x7})},  // 'g'
+    {0x04, nibbles({7}), nibbles({0x8})},  // 'x'
+};
+constexpr NibbleClass kSecretSecondClasses[] = {
+    {0x01, nibbles({6}), nibbles({0xB})},  // 'k' after 'r' or 's'
+    {0x02, nibbles({6}), nibbles({0x8, 0x9})},  // 'h' or 'i' after 'g'
+    {0x04, nibbles({6}), nibbles({0xF})},  // 'o' after 'x'
+};
+
+// The tables of vpshufb, which looks up 16 bytes in each 128-bit lane, so each is stored twice.
+struct NibbleTables {
+  std::array<std::uint8_t, 32> low{};
+  std::array<std::uint8_t, 32> high{};
+};
+
+template <std::size_t N>
+constexpr NibbleTables nibbleTables(const NibbleClass (&classes)[N]) {
+  NibbleTables tables;
+  for (const auto& entry : classes) {
+    for (int nibble = 0; nibble < 16; ++nibble) {
+      for (const int lane : {0, 16}) {
+        if ((entry.low_nibbles >> nibble) & 1) tables.low[lane + nibble] |= entry.bit;
+        if ((entry.high_nibbles >> nibble) & 1) tables.high[lane + nibble] |= entry.bit;
+      }
+    }
+  }
+  return tables;
+}
+
+constexpr NibbleTables kPositionTables = nibbleTables(kPositionClasses);
+constexpr NibbleTables kWordTables = nibbleTables(kWordClasses);
+constexpr NibbleTables kSecretFirstTables = nibbleTables(kSecretFirstClasses);
+constexpr NibbleTables kSecretSecondTables = nibbleTables(kSecretSecondClasses);
+
+constexpr std::uint8_t lookUp(const NibbleTables& tables, int byte) {
+  return static_cast<std::uint8_t>(tables.low[byte & 0xF] & tables.high[byte >> 4]);
+}
+
+// Whether the tables give the classes that candidateAt tests, for every byte.
+constexpr bool nibbleTablesMatchCandidateAt() {
+  for (int byte = 0; byte < 256; ++byte) {
+    const auto c = static_cast<char>(byte);
+    const std::uint8_t position = lookUp(kPositionTables, byte);
+    const bool starts = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || byte == 0xC3 ||
+                        c == '+' || c == '(' || c == '-' || c == ':';
+    if (((position & kStartBits) != 0) != starts) return false;
+    if (((position & kAtSignBit) != 0) != (c == '@')) return false;
+    if (((position & kLowercaseBits) != 0) != (c >= 'a' && c <= 'z')) return false;
+    if (((position & kHexLowercaseBit) != 0) != (c >= 'a' && c <= 'f')) return false;
+    if ((lookUp(kWordTables, byte) != 0) != kWordChars[static_cast<unsigned char>(c)]) return false;
+    for (int second = 0; second < 256; ++second) {
+      const bool pair = (lookUp(kSecretFirstTables, byte) & lookUp(kSecretSecondTables, second)) != 0;
+      const auto first_letter = static_cast<unsigned char>(byte);
+      if (pair != (lowercaseSecretStart(first_letter, static_cast<unsigned char>(second)) != 0)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+static_assert(nibbleTablesMatchCandidateAt(), "the nibble classes differ from candidateAt");
+
 #if defined(POINTSMAN_HAS_AVX2_PATHS)
-// The AVX2 reader: the classes of addClassesOf16 for 32 bytes at a time, in functions compiled
-// for AVX2 that markPiiCandidates calls only when masks::kCpuHasAvx2 is true.
+// The AVX2 reader: candidateAt for 32 positions at a time on vectors, in functions compiled for
+// AVX2 that markPiiCandidates calls only when masks::kCpuHasAvx2 is true. Two nibble lookups
+// (vpshufb) give the classes of 32 bytes at once, and the neighbours of each position come from
+// unaligned loads at offsets -1 to +5. So the whole test runs on vectors and one movemask gives
+// the marks, where the SSE2 reader moves nine class masks to general registers and shifts them.
+__attribute__((target("avx2"), always_inline)) inline __m256i load32(const unsigned char* bytes) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
+}
+
 __attribute__((target("avx2"), always_inline)) inline __m256i equalsVector32(__m256i v, char expected) {
   return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(expected));
 }
 
-__attribute__((target("avx2"), always_inline)) inline std::uint64_t bitsOf32(__m256i bytes_true,
-                                                                             int part) {
-  return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(bytes_true))} << (32 * part);
+// The low and the high nibbles of 32 bytes, the indexes of the table lookups.
+struct Nibbles32 {
+  __m256i low;
+  __m256i high;
+};
+
+__attribute__((target("avx2"), always_inline)) inline Nibbles32 nibblesOf32(__m256i v) {
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  return {_mm256_and_si256(v, nibble), _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)};
 }
 
-// Sets the classes of the 32 bytes at `bytes` as bits 32 * part to 32 * part + 31 of `classes`.
-// Inlined into its caller, so that both halves of a block share the vector constants.
-__attribute__((target("avx2"), always_inline)) inline void addClassesOf32(
-    const unsigned char* bytes, int part, CandidateClasses& classes) {
-  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
-  const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 1));
-  const __m256i digit = masks::inRange32(c, '0', '9');
-  const __m256i lower = masks::inRange32(c, 'a', 'z');
-  const __m256i upper = masks::inRange32(c, 'A', 'Z');
-  const __m256i colon = equalsVector32(c, ':');
-  const __m256i non_ascii = _mm256_cmpgt_epi8(_mm256_setzero_si256(), c);
-  const __m256i word =
-      _mm256_or_si256(_mm256_or_si256(lower, upper),
-                      _mm256_or_si256(_mm256_or_si256(digit, non_ascii), equalsVector32(c, '_')));
-  const __m256i other =
-      _mm256_or_si256(_mm256_or_si256(upper, digit), equalsVector32(c, static_cast<char>(0xC3)));
-  // The pairs of lowercaseSecretStart: "sk", "gh", "gi", "xo" and "rk".
-  const __m256i secret_start = _mm256_or_si256(
+// A pair of NibbleTables in vector registers.
+struct Tables32 {
+  __m256i low;
+  __m256i high;
+};
+
+__attribute__((target("avx2"), always_inline)) inline Tables32 tablesOf32(const NibbleTables& tables) {
+  return {load32(tables.low.data()), load32(tables.high.data())};
+}
+
+// The class bits of 32 bytes by the tables of their low and high nibbles.
+__attribute__((target("avx2"), always_inline)) inline __m256i classesOf32(const Nibbles32& nibbles,
+                                                                          const Tables32& tables) {
+  return _mm256_and_si256(_mm256_shuffle_epi8(tables.low, nibbles.low),
+                          _mm256_shuffle_epi8(tables.high, nibbles.high));
+}
+
+// The tables that candidatesOf32 looks up, loaded once per call of candidatesByMaskAvx2.
+struct CandidateTables {
+  Tables32 position;
+  Tables32 word;
+  Tables32 secret_first;
+  Tables32 secret_second;
+};
+
+// The marks of the 32 positions at `bytes`. It reads bytes[-1] to bytes[36].
+__attribute__((target("avx2"), always_inline)) inline std::uint32_t candidatesOf32(
+    const unsigned char* bytes, const CandidateTables& tables) {
+  const __m256i next = load32(bytes + 1);
+  const Nibbles32 nibbles = nibblesOf32(load32(bytes));
+  const __m256i classes = classesOf32(nibbles, tables.position);
+  const __m256i after_other = _mm256_cmpeq_epi8(
+      classesOf32(nibblesOf32(load32(bytes - 1)), tables.word), _mm256_setzero_si256());
+  // Nonzero where the byte and the next one are a pair of lowercaseSecretStart.
+  const __m256i secret_start = _mm256_and_si256(classesOf32(nibbles, tables.secret_first),
+                                                classesOf32(nibblesOf32(next), tables.secret_second));
+  const __m256i iban_digits = _mm256_and_si256(masks::inRange32(load32(bytes + 2), '0', '9'),
+                                               masks::inRange32(load32(bytes + 3), '0', '9'));
+  const __m256i colon_near = _mm256_or_si256(
       _mm256_or_si256(
-          _mm256_and_si256(equalsVector32(c, 's'), equalsVector32(next, 'k')),
-          _mm256_and_si256(equalsVector32(c, 'g'),
-                           _mm256_or_si256(equalsVector32(next, 'h'), equalsVector32(next, 'i')))),
-      _mm256_or_si256(_mm256_and_si256(equalsVector32(c, 'x'), equalsVector32(next, 'o')),
-                      _mm256_and_si256(equalsVector32(c, 'r'), equalsVector32(next, 'k'))));
-  const __m256i symbol =
-      _mm256_or_si256(_mm256_or_si256(equalsVector32(c, '+'), equalsVector32(c, '(')),
-                      _mm256_or_si256(equalsVector32(c, '-'), colon));
-  classes.word |= bitsOf32(word, part);
-  classes.other |= bitsOf32(other, part);
-  classes.lower |= bitsOf32(lower, part);
-  classes.hex_lower |= bitsOf32(masks::inRange32(c, 'a', 'f'), part);
-  classes.secret_start |= bitsOf32(secret_start, part);
-  classes.at_sign |= bitsOf32(equalsVector32(c, '@'), part);
-  classes.symbol |= bitsOf32(symbol, part);
-  classes.colon |= bitsOf32(colon, part);
-  classes.digit |= bitsOf32(digit, part);
+          _mm256_or_si256(equalsVector32(next, ':'), equalsVector32(load32(bytes + 2), ':')),
+          _mm256_or_si256(equalsVector32(load32(bytes + 3), ':'),
+                          equalsVector32(load32(bytes + 4), ':'))),
+      equalsVector32(load32(bytes + 5), ':'));
+  // The class bits that start a scanner after a non-word byte here: the start classes always, a
+  // lowercase letter before two digits, and a hex letter before a colon.
+  const __m256i starting_bits = _mm256_or_si256(
+      _mm256_set1_epi8(static_cast<char>(kStartBits)),
+      _mm256_or_si256(
+          _mm256_and_si256(iban_digits, _mm256_set1_epi8(static_cast<char>(kLowercaseBits))),
+          _mm256_and_si256(colon_near, _mm256_set1_epi8(static_cast<char>(kHexLowercaseBit)))));
+  // A byte of these vectors is nonzero where the position is marked.
+  const __m256i candidate = _mm256_or_si256(_mm256_and_si256(classes, starting_bits), secret_start);
+  const __m256i marked =
+      _mm256_or_si256(_mm256_and_si256(after_other, candidate),
+                      _mm256_and_si256(classes, _mm256_set1_epi8(static_cast<char>(kAtSignBit))));
+  return ~static_cast<std::uint32_t>(
+      _mm256_movemask_epi8(_mm256_cmpeq_epi8(marked, _mm256_setzero_si256())));
 }
 
-// candidatesByMask with the classes read 32 bytes at a time. It reads the same bytes with about
-// half the instructions, on the pass that costs the PII detector most on a long prompt.
-__attribute__((target("avx2"))) std::uint64_t candidatesByMaskAvx2(const unsigned char* bytes) {
-  CandidateClasses classes;
-  addClassesOf32(bytes, 0, classes);
-  addClassesOf32(bytes + 32, 1, classes);
-  const __m128i after =
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + kCandidateBlockBytes));
-  const std::uint64_t word_before = isWordChar(static_cast<char>(bytes[-1])) ? 1 : 0;
-  return candidatesOfClasses(classes, bitsOf(equalsVector(after, ':'), 0),
-                             bitsOf(inRangeVector(after, '0', '9'), 0), word_before);
+// The test of candidateAt for the 64 positions of each of `count` consecutive blocks from
+// `bytes`, as candidatesByMask computes it, into marks[0] to marks[count - 1]. It reads the byte
+// before the first block and the 5 after the last, which must exist. One call marks many blocks
+// so that the vector constants are set up once, not per block.
+__attribute__((target("avx2"))) void candidatesByMaskAvx2(const unsigned char* bytes,
+                                                          std::size_t count, std::uint64_t* marks) {
+  const CandidateTables tables{tablesOf32(kPositionTables), tablesOf32(kWordTables),
+                               tablesOf32(kSecretFirstTables), tablesOf32(kSecretSecondTables)};
+  for (std::size_t k = 0; k < count; ++k, bytes += kCandidateBlockBytes) {
+    marks[k] = std::uint64_t{candidatesOf32(bytes, tables)} |
+               (std::uint64_t{candidatesOf32(bytes + 32, tables)} << 32);
+  }
 }
 
 #endif
@@ -242,6 +392,30 @@ __attribute__((target("avx2"))) std::uint64_t candidatesByMaskAvx2(const unsigne
 bool isInnerBlock(std::string_view text, std::size_t begin) {
   return begin >= 1 && begin + kCandidateBlockBytes + 16 <= text.size();
 }
+
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+// The AVX2 reader for a block that is not inner. It runs on a copy of the block padded with zero
+// bytes, which it reads only at the positions that lack neighbours, and marks those positions as
+// candidatesByByte does: the first byte of the text and its last kLookahead bytes.
+__attribute__((target("avx2"))) std::uint64_t candidatesOfOuterBlockAvx2(std::string_view text,
+                                                                         std::size_t begin) {
+  // The byte before the block, the block and 16 bytes after it, more than the 5 the reader loads.
+  std::array<unsigned char, 1 + kCandidateBlockBytes + 16> padded{};
+  if (begin > 0) padded[0] = static_cast<unsigned char>(text[begin - 1]);
+  std::memcpy(padded.data() + 1, text.data() + begin,
+              std::min(text.size() - begin, kCandidateBlockBytes + 16));
+  std::uint64_t marks = 0;
+  candidatesByMaskAvx2(padded.data() + 1, 1, &marks);
+
+  const std::size_t end = std::min(text.size(), begin + kCandidateBlockBytes);
+  const std::size_t inner_begin = std::max<std::size_t>(begin, 1);
+  const std::size_t inner_end = std::max(
+      inner_begin, std::min(end, text.size() > kLookahead ? text.size() - kLookahead : 0));
+  const std::uint64_t inner =
+      masks::firstBytes(inner_end - begin) & ~masks::firstBytes(inner_begin - begin);
+  return ((marks & inner) | ~inner) & masks::firstBytes(end - begin);
+}
+#endif
 
 }  // namespace
 
@@ -267,9 +441,18 @@ bool candidateReaderSupported(CandidateReader reader) {
 
 std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view text, std::size_t begin) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+  if (reader == CandidateReader::Avx2 && candidateReaderSupported(reader) && !isInnerBlock(text, begin)) {
+    return candidatesOfOuterBlockAvx2(text, begin);
+  }
+#endif
   if (isInnerBlock(text, begin) && candidateReaderSupported(reader)) {
 #if defined(POINTSMAN_HAS_AVX2_PATHS)
-    if (reader == CandidateReader::Avx2) return candidatesByMaskAvx2(bytes + begin);
+    if (reader == CandidateReader::Avx2) {
+      std::uint64_t marks = 0;
+      candidatesByMaskAvx2(bytes + begin, 1, &marks);
+      return marks;
+    }
 #endif
 #if defined(__SSE2__)
     if (reader == CandidateReader::Sse2) return candidatesByMask(bytes + begin);
@@ -280,15 +463,50 @@ std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view tex
 
 std::uint64_t markPiiCandidates(std::string_view text, std::size_t begin) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+  if (masks::kCpuHasAvx2 && !isInnerBlock(text, begin)) return candidatesOfOuterBlockAvx2(text, begin);
+#endif
   if (isInnerBlock(text, begin)) {
 #if defined(POINTSMAN_HAS_AVX2_PATHS)
-    if (masks::kCpuHasAvx2) return candidatesByMaskAvx2(bytes + begin);
+    if (masks::kCpuHasAvx2) {
+      std::uint64_t marks = 0;
+      candidatesByMaskAvx2(bytes + begin, 1, &marks);
+      return marks;
+    }
 #endif
 #if defined(__SSE2__)
     return candidatesByMask(bytes + begin);
 #endif
   }
   return candidatesByByte(bytes, text.size(), begin, std::min(text.size(), begin + kCandidateBlockBytes));
+}
+
+std::size_t markPiiCandidateBlocks(std::string_view text, std::size_t begin,
+                                   std::span<std::uint64_t> marks) {
+  if (begin >= text.size()) return 0;
+  const std::size_t count = std::min(
+      marks.size(), (text.size() - begin + kCandidateBlockBytes - 1) / kCandidateBlockBytes);
+  std::size_t k = 0;
+#if defined(POINTSMAN_HAS_AVX2_PATHS)
+  if (masks::kCpuHasAvx2) {
+    // The inner blocks are consecutive. They are all blocks but the first of the text and its last
+    // one or two.
+    const std::size_t first_inner = begin == 0 ? 1 : 0;
+    for (; k < first_inner && k < count; ++k)
+      marks[k] = markPiiCandidates(text, begin + k * kCandidateBlockBytes);
+    std::size_t inner_end = first_inner;
+    while (inner_end < count && isInnerBlock(text, begin + inner_end * kCandidateBlockBytes))
+      ++inner_end;
+    if (inner_end > k) {
+      candidatesByMaskAvx2(
+          reinterpret_cast<const unsigned char*>(text.data()) + begin + k * kCandidateBlockBytes,
+          inner_end - k, &marks[k]);
+      k = inner_end;
+    }
+  }
+#endif
+  for (; k < count; ++k) marks[k] = markPiiCandidates(text, begin + k * kCandidateBlockBytes);
+  return count;
 }
 
 }  // namespace pointsman::analyze::scan

@@ -20,6 +20,8 @@ namespace {
 using namespace scan;
 
 constexpr std::size_t kMaxIpv6Length = 45;
+// Blocks of candidate marks taken in one call: 1 KiB of text, and 128 bytes of marks on the stack.
+constexpr std::size_t kMarkedBlocksPerBatch = 16;
 constexpr std::size_t kMaxPemHeaderLength = 80;
 
 bool isEmailLocalChar(char c) {
@@ -178,13 +180,18 @@ std::size_t tryIban(std::string_view text, std::size_t at, Matches& out) {
   return at;
 }
 
-// An IPv6 address at `at`: a run of hex digits, colons and dots with at least two colons.
-std::size_t tryIpv6(std::string_view text, std::size_t at, Matches& out) {
-  // Every IPv6 text form has a colon within its first five characters; most words fail here.
+// Whether an IPv6 address may start at `at`. Every IPv6 text form has a colon within its first
+// five characters, after hex digits only. Most words and numbers fail here, so this check is
+// inlined and the rest of tryIpv6 is not.
+bool mayStartIpv6(std::string_view text, std::size_t at) {
   std::size_t first_colon = at;
   while (first_colon < text.size() && first_colon - at < 5 && isHexDigit(text[first_colon])) ++first_colon;
-  if (first_colon == text.size() || text[first_colon] != ':') return at;
+  return first_colon < text.size() && text[first_colon] == ':';
+}
 
+// An IPv6 address at `at`, which mayStartIpv6 accepted: a run of hex digits, colons and dots with
+// at least two colons.
+[[gnu::noinline]] std::size_t readIpv6(std::string_view text, std::size_t at, Matches& out) {
   // An IPv6 text form has at most 45 characters. Stopping there keeps a long run such as
   // "1:1:1:..." from being rescanned at each of its words, which would take quadratic time.
   std::size_t end = at;
@@ -200,6 +207,11 @@ std::size_t tryIpv6(std::string_view text, std::size_t at, Matches& out) {
   if (!isValidIpv6(text.substr(at, end - at))) return at;
   out.push_back({PiiKind::IpAddress, at, end});
   return end;
+}
+
+// Returns the end of an IPv6 address at `at`, or `at` when there is none.
+std::size_t tryIpv6(std::string_view text, std::size_t at, Matches& out) {
+  return mayStartIpv6(text, at) ? readIpv6(text, at, out) : at;
 }
 
 // Checks the scanners that may start at a character that is not part of a word.
@@ -260,13 +272,18 @@ std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& n
 std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
   Matches out;
   std::size_t next = 0;
-  for (std::size_t block = 0; block < text.size(); block += kCandidateBlockBytes) {
-    // Unmarked positions start nothing, so only the set bits are visited.
-    for (std::uint64_t candidates = markPiiCandidates(text, block); candidates != 0; candidates &= candidates - 1) {
-      const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(candidates));
-      // A scanner that matched or passed a word returned where scanning goes on.
-      if (at < next) continue;
-      next = scanAt(text, at, names_, out);
+  std::array<std::uint64_t, kMarkedBlocksPerBatch> marks;
+  for (std::size_t batch = 0; batch < text.size(); batch += marks.size() * kCandidateBlockBytes) {
+    const std::size_t blocks = markPiiCandidateBlocks(text, batch, marks);
+    for (std::size_t k = 0; k < blocks; ++k) {
+      const std::size_t block = batch + k * kCandidateBlockBytes;
+      // Unmarked positions start nothing, so only the set bits are visited.
+      for (std::uint64_t candidates = marks[k]; candidates != 0; candidates &= candidates - 1) {
+        const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(candidates));
+        // A scanner that matched or passed a word returned where scanning goes on.
+        if (at < next) continue;
+        next = scanAt(text, at, names_, out);
+      }
     }
   }
   // The email check looks back over a local part that the loop had already passed.

@@ -11,6 +11,9 @@ namespace {
 
 constexpr std::size_t kMaxGroups = 8;
 constexpr std::size_t kMaxTightToken = 16;
+// The shortest tight token that isValidUsSsn or isValidIpv4 accepts: an IPv4 address such as
+// "1.2.3.4". An SSN has 11 characters.
+constexpr std::size_t kShortestTightPii = 7;
 
 /// Digit groups read from a word start, such as "+44 (20) 7946-0958" or "4111 1111 1111 1111".
 struct DigitGroups {
@@ -134,20 +137,32 @@ std::size_t tightTokenEnd(std::string_view text, std::size_t at) {
   return end;
 }
 
+// Whether the tight token at `at` may be an SSN or an IPv4 address. Both have at least
+// kShortestTightPii characters. An SSN has a dash at index 3, and an IPv4 address has a dot at
+// index 1, 2 or 3.
+bool mayStartSsnOrIpv4(std::string_view text, std::size_t at) {
+  if (text.size() - at < kShortestTightPii) return false;
+  return text[at + 1] == '.' || text[at + 2] == '.' || text[at + 3] == '.' || text[at + 3] == '-';
+}
+
 }  // namespace
 
 std::size_t scanNumber(std::string_view text, std::size_t at, Matches& out) {
-  if (isDigit(text[at])) {
+  // Most numbers in prose are shorter than either form or have neither separator where it would
+  // be, and skip both checks.
+  if (isDigit(text[at]) && mayStartSsnOrIpv4(text, at)) {
     const std::size_t tight_end = tightTokenEnd(text, at);
     const std::string_view tight = text.substr(at, tight_end - at);
     const bool ends_word = tight_end == text.size() || !isWordChar(text[tight_end]);
-    if (ends_word && isValidUsSsn(tight)) {
-      out.push_back({PiiKind::UsSsn, at, tight_end});
-      return tight_end;
-    }
-    if (ends_word && isValidIpv4(tight)) {
-      out.push_back({PiiKind::IpAddress, at, tight_end});
-      return tight_end;
+    if (ends_word && tight.size() >= kShortestTightPii) {
+      if (isValidUsSsn(tight)) {
+        out.push_back({PiiKind::UsSsn, at, tight_end});
+        return tight_end;
+      }
+      if (isValidIpv4(tight)) {
+        out.push_back({PiiKind::IpAddress, at, tight_end});
+        return tight_end;
+      }
     }
   }
 

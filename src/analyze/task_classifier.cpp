@@ -1,10 +1,13 @@
 #include <pointsman/analyze/task_classifier.hpp>
 
+#include "analyze/task_features.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <stdexcept>
 
@@ -38,6 +41,29 @@ std::array<std::size_t, kTaskTypeCount> readClassOrder(const nlohmann::json& mod
 TaskPrediction predictionOf(const TaskClassifier::Scores& scores) {
   const auto best = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
   return TaskPrediction{static_cast<TaskType>(best), scores[best]};
+}
+
+TaskClassifier::Scores softmax(const TaskLogits& logits) {
+  const float top = *std::max_element(logits.begin(), logits.end());
+  TaskClassifier::Scores scores{};
+  double total = 0;
+  for (std::size_t i = 0; i < kTaskTypeCount; ++i) {
+    scores[i] = std::exp(static_cast<double>(logits[i] - top));
+    total += scores[i];
+  }
+  for (auto& score : scores) score /= total;
+  return scores;
+}
+
+// The logits of the features of `parts` in order, equal to those that probabilities() sums for
+// the buckets that appendTaskFeatures lists for each part in turn.
+TaskLogits logitsOf(const TaskLogits& biases, const std::vector<float>& weights,
+                    std::initializer_list<std::string_view> parts) {
+  TaskLogits logits = biases;
+  // Without a weight table every weight is zero, so the biases alone decide.
+  if (weights.empty()) return logits;
+  for (const std::string_view part : parts) addTaskFeatureWeights(part, weights.data(), logits);
+  return logits;
 }
 
 }  // namespace
@@ -88,7 +114,7 @@ TaskClassifier TaskClassifier::parse(std::string_view json, const std::string& s
 }
 
 TaskClassifier::Scores TaskClassifier::probabilities(const std::vector<std::uint32_t>& features) const {
-  std::array<float, kTaskTypeCount> logits = biases_;
+  TaskLogits logits = biases_;
   // Without a weight table every weight is zero, so the biases alone decide.
   if (!weights_.empty()) {
     for (const std::uint32_t bucket : features) {
@@ -96,15 +122,7 @@ TaskClassifier::Scores TaskClassifier::probabilities(const std::vector<std::uint
       for (std::size_t i = 0; i < kTaskTypeCount; ++i) logits[i] += row[i];
     }
   }
-  const float top = *std::max_element(logits.begin(), logits.end());
-  Scores scores{};
-  double total = 0;
-  for (std::size_t i = 0; i < kTaskTypeCount; ++i) {
-    scores[i] = std::exp(static_cast<double>(logits[i] - top));
-    total += scores[i];
-  }
-  for (auto& score : scores) score /= total;
-  return scores;
+  return softmax(logits);
 }
 
 void TaskClassifier::appendFeatures(std::string_view text, std::vector<std::uint32_t>& out) {
@@ -117,10 +135,12 @@ void TaskClassifier::appendFeatures(std::string_view text, std::vector<std::uint
 }
 
 TaskPrediction TaskClassifier::classify(std::string_view text) const {
-  thread_local std::vector<std::uint32_t> features;
-  features.clear();
-  appendFeatures(text, features);
-  return predictionOf(probabilities(features));
+  // The same head and tail as appendFeatures, with the weights added as the buckets are found.
+  if (text.size() <= kHeadBytes + kTailBytes)
+    return predictionOf(softmax(logitsOf(biases_, weights_, {text})));
+  const std::string_view head = text.substr(0, kHeadBytes);
+  const std::string_view tail = text.substr(text.size() - kTailBytes);
+  return predictionOf(softmax(logitsOf(biases_, weights_, {head, tail})));
 }
 
 TaskPrediction TaskClassifier::classifyJoined(std::string_view first, std::string_view second) const {
@@ -140,11 +160,7 @@ TaskPrediction TaskClassifier::classifyJoined(std::string_view first, std::strin
     tail_copy.assign(first.substr(first.size() - (kTailBytes - tail.size()))).append(second);
     tail = tail_copy;
   }
-  thread_local std::vector<std::uint32_t> features;
-  features.clear();
-  appendTaskFeatures(head, features);
-  appendTaskFeatures(tail, features);
-  return predictionOf(probabilities(features));
+  return predictionOf(softmax(logitsOf(biases_, weights_, {head, tail})));
 }
 
 std::string TaskClassifier::toJson() const {

@@ -1,6 +1,8 @@
 #include <pointsman/analyze/name_gazetteer.hpp>
 #include <pointsman/analyze/task_classifier.hpp>
 
+#include "analyze/task_features.hpp"
+
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -61,22 +63,24 @@ std::uint64_t pairHash(std::uint64_t first, std::uint64_t second) {
 
 // Markers for the layout of a prompt, which words alone miss: fenced code, LaTeX, lettered
 // answer options, and the length as a power of two.
-void appendShapeFeatures(std::string_view text, std::vector<std::uint32_t>& out) {
-  if (text.find("```") != std::string_view::npos) out.push_back(bucketOf(hashFoldedWord("\x01" "fence")));
+template <typename Visit>
+void visitShapeFeatures(std::string_view text, Visit& visit) {
+  if (text.find("```") != std::string_view::npos) visit(bucketOf(hashFoldedWord("\x01" "fence")));
   if (text.find("\\frac") != std::string_view::npos || text.find("$$") != std::string_view::npos ||
       text.find("\\(") != std::string_view::npos) {
-    out.push_back(bucketOf(hashFoldedWord("\x01" "latex")));
+    visit(bucketOf(hashFoldedWord("\x01" "latex")));
   }
   if (text.find("\nA.") != std::string_view::npos && text.find("\nB.") != std::string_view::npos) {
-    out.push_back(bucketOf(hashFoldedWord("\x01" "options")));
+    visit(bucketOf(hashFoldedWord("\x01" "options")));
   }
   const int length_class = std::bit_width(text.size() / 64);
-  out.push_back(bucketOf(hashFoldedWord("\x01" "length") + static_cast<std::uint64_t>(length_class)));
+  visit(bucketOf(hashFoldedWord("\x01" "length") + static_cast<std::uint64_t>(length_class)));
 }
 
-}  // namespace
-
-void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) {
+// Calls `visit(bucket)` for each feature bucket of `text`, in order: the words and pairs, then the
+// shape markers.
+template <typename Visit>
+void visitTaskFeatures(std::string_view text, Visit& visit) {
   static const std::uint64_t kNumberHash = hashFoldedWord("\x01" "number");
   std::uint64_t previous = hashFoldedWord("\x01" "start");
   std::size_t i = 0;
@@ -104,11 +108,29 @@ void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) 
       ++i;  // Each symbol is a token of its own: "\boxed{" is "\", "boxed", "{".
     }
     const std::uint64_t hash = digits_only ? kNumberHash : token.value();
-    out.push_back(bucketOf(hash));
-    out.push_back(bucketOf(pairHash(previous, hash)));
+    visit(bucketOf(hash));
+    visit(bucketOf(pairHash(previous, hash)));
     previous = hash;
   }
-  appendShapeFeatures(text, out);
+  visitShapeFeatures(text, visit);
+}
+
+}  // namespace
+
+void appendTaskFeatures(std::string_view text, std::vector<std::uint32_t>& out) {
+  const auto append = [&out](std::uint32_t bucket) { out.push_back(bucket); };
+  visitTaskFeatures(text, append);
+}
+
+void addTaskFeatureWeights(std::string_view text, const float* weights, TaskLogits& logits) {
+  // A local copy, which the weights cannot alias, can stay in registers.
+  TaskLogits sums = logits;
+  const auto add = [weights, &sums](std::uint32_t bucket) {
+    const float* row = weights + std::size_t{bucket} * kTaskTypeCount;
+    for (std::size_t i = 0; i < kTaskTypeCount; ++i) sums[i] += row[i];
+  };
+  visitTaskFeatures(text, add);
+  logits = sums;
 }
 
 }  // namespace pointsman::analyze

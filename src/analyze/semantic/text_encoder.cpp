@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -24,6 +25,18 @@ constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
 std::uint64_t fnv1a(const char* data, std::size_t size, std::uint64_t seed) {
   std::uint64_t hash = kFnvOffset ^ seed;
   for (std::size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+/// fnv1a of `Length` bytes, which the compiler unrolls. The n-gram loop calls it for the default
+/// lengths 3 and 4.
+template <std::size_t Length>
+std::uint64_t fnv1aOfLength(const char* data, std::uint64_t seed) {
+  std::uint64_t hash = kFnvOffset ^ seed;
+  for (std::size_t i = 0; i < Length; ++i) {
     hash ^= static_cast<unsigned char>(data[i]);
     hash *= kFnvPrime;
   }
@@ -69,14 +82,14 @@ struct Scratch {
   /// 16-bit counts keep the array small enough to stay in cache: random access into it is the
   /// main cost of encoding a long prompt.
   std::vector<std::uint16_t> counts;
+  /// The buckets in the order of their first count. `fit` appends to it, and `encode` sizes it for
+  /// the most features of its text and counts the buckets it wrote.
   std::vector<std::uint32_t> touched;
-  std::string word;
 };
 
 Scratch& scratchFor(std::uint32_t dimension) {
   thread_local Scratch scratch;
   if (scratch.counts.size() < dimension) scratch.counts.assign(dimension, 0);
-  scratch.touched.clear();
   return scratch;
 }
 
@@ -96,34 +109,79 @@ TextEncoder::TextEncoder(TextEncoderOptions options) : options_(options) {
 
 namespace {
 
-/// Copies the start of the word [begin, end) of `text`, lowercased and between `<` and `>`, into
-/// `word`: the first kMaxWordBytesForNgrams bytes of that form, which are all its n-grams read.
-void markedWordPrefix(std::string_view text, std::size_t begin, std::size_t end, std::string& word) {
-  word.assign(1, '<');
-  for (std::size_t at = begin; at < end && word.size() < kMaxWordBytesForNgrams; ++at) {
-    word.push_back(kWordBytes[static_cast<unsigned char>(text[at])]);
+/// The start of a word, lowercased and between `<` and `>`: the first kMaxWordBytesForNgrams
+/// bytes of that form, which are all its n-grams read.
+struct MarkedWord {
+  std::array<char, kMaxWordBytesForNgrams> bytes;
+  std::size_t size = 0;
+};
+
+MarkedWord markedWordPrefix(std::string_view text, std::size_t begin, std::size_t end) {
+  MarkedWord word;
+  word.bytes[0] = '<';
+  const std::size_t copied = std::min(end - begin, kMaxWordBytesForNgrams - 1);
+  for (std::size_t k = 0; k < copied; ++k)
+    word.bytes[k + 1] = kWordBytes[static_cast<unsigned char>(text[begin + k])];
+  word.size = copied + 1;
+  if (word.size < kMaxWordBytesForNgrams) word.bytes[word.size++] = '>';
+  return word;
+}
+
+/// Calls `add(bucket)` for each n-gram of `length` bytes of `word`, from its start.
+template <typename Add>
+void addNgrams(const MarkedWord& word, std::size_t length, std::uint64_t mask, Add& add) {
+  const auto addEach = [&](auto hash_at) {
+    for (std::size_t start = 0; start + length <= word.size; ++start) {
+      add(static_cast<std::uint32_t>(mix(hash_at(word.bytes.data() + start)) & mask));
+    }
+  };
+  const std::uint64_t seed = kCharSeed + length;
+  switch (length) {
+    case 3:
+      addEach([seed](const char* data) { return fnv1aOfLength<3>(data, seed); });
+      return;
+    case 4:
+      addEach([seed](const char* data) { return fnv1aOfLength<4>(data, seed); });
+      return;
+    default:
+      addEach([seed, length](const char* data) { return fnv1a(data, length, seed); });
   }
-  if (word.size() < kMaxWordBytesForNgrams) word.push_back('>');
+}
+
+/// Returns the most features that forEachFeature can give for `words` words.
+std::size_t maxFeatureCount(std::size_t words, const TextEncoderOptions& options) {
+  std::size_t per_word_ngrams = 0;
+  if (options.char_ngram_min > 0) {
+    for (int n = options.char_ngram_min; n <= options.char_ngram_max; ++n) {
+      per_word_ngrams += kMaxWordBytesForNgrams - static_cast<std::size_t>(n) + 1;
+    }
+  }
+  return words * (options.word_bigrams ? 2 : 1) +
+         std::min(words, options.char_ngram_word_limit) * per_word_ngrams;
 }
 
 /// Calls `add(bucket)` for every feature of the scanned text, in the order of its words. Kept as
 /// one template so that fitting and encoding hash exactly the same features.
 template <typename Add>
-void forEachFeature(const ScannedWords& scanned, const TextEncoderOptions& options, std::string& word, Add&& add) {
+void forEachFeature(const ScannedWords& scanned, const TextEncoderOptions& options, Add&& add) {
+  // Local copies of the options, which the compiler would otherwise read again after each add.
   const std::uint64_t mask = (std::uint64_t{1} << options.dimension_bits) - 1;
-  for (std::size_t index = 0; index < scanned.words.size(); ++index) {
-    const ScannedWord& scanned_word = scanned.words[index];
+  const bool word_bigrams = options.word_bigrams;
+  const int ngram_min = options.char_ngram_min;
+  const int ngram_max = options.char_ngram_max;
+  const std::size_t ngram_words = ngram_min == 0 ? 0 : options.char_ngram_word_limit;
+  const std::size_t word_count = scanned.words.size();
+  const ScannedWord* const words = scanned.words.data();
+  for (std::size_t index = 0; index < word_count; ++index) {
+    const ScannedWord& scanned_word = words[index];
     add(static_cast<std::uint32_t>(scanned_word.word_feature & mask));
-    if (options.word_bigrams && index > 0) add(static_cast<std::uint32_t>(scanned_word.bigram_feature & mask));
+    if (word_bigrams && index > 0)
+      add(static_cast<std::uint32_t>(scanned_word.bigram_feature & mask));
 
-    if (options.char_ngram_min == 0 || index >= options.char_ngram_word_limit) continue;
-    markedWordPrefix(scanned.text, scanned_word.begin, scanned_word.end, word);
-    for (int n = options.char_ngram_min; n <= options.char_ngram_max; ++n) {
-      const auto length = static_cast<std::size_t>(n);
-      for (std::size_t start = 0; start + length <= word.size(); ++start) {
-        add(static_cast<std::uint32_t>(mix(fnv1a(word.data() + start, length, kCharSeed + length)) & mask));
-      }
-    }
+    if (index >= ngram_words) continue;
+    const MarkedWord word = markedWordPrefix(scanned.text, scanned_word.begin, scanned_word.end);
+    for (int n = ngram_min; n <= ngram_max; ++n)
+      addNgrams(word, static_cast<std::size_t>(n), mask, add);
   }
 }
 
@@ -167,7 +225,7 @@ void TextEncoder::fit(std::span<const std::string> corpus) {
     scratch.touched.clear();
     auto& scanned = scannedWordsScratch();
     scanWords(document, scanned);
-    forEachFeature(scanned, options_, scratch.word, [&](std::uint32_t bucket) {
+    forEachFeature(scanned, options_, [&](std::uint32_t bucket) {
       if (scratch.counts[bucket] == 0) scratch.touched.push_back(bucket);
       scratch.counts[bucket] = 1;
     });
@@ -191,21 +249,37 @@ SparseVector TextEncoder::encode(std::string_view text) const {
 
 SparseVector TextEncoder::encode(const ScannedWords& words) const {
   auto& scratch = scratchFor(dimension());
-  forEachFeature(words, options_, scratch.word, [&](std::uint32_t bucket) {
-    auto& count = scratch.counts[bucket];
-    if (count == 0) scratch.touched.push_back(bucket);
-    if (count < UINT16_MAX) ++count;
-  });
+  // Sized for the most features, so that recording a bucket needs no capacity check.
+  const std::size_t max_features = maxFeatureCount(words.words.size(), options_);
+  if (scratch.touched.size() < max_features) scratch.touched.resize(max_features);
+  std::uint32_t* const touched = scratch.touched.data();
+  std::uint16_t* const counts = scratch.counts.data();
+  std::size_t touched_count = 0;
+  if (max_features < UINT16_MAX) {
+    // No count can reach the 16-bit limit, so it is not tested. A bounded prompt has a few
+    // thousand features.
+    forEachFeature(words, options_, [&](std::uint32_t bucket) {
+      std::uint16_t& count = counts[bucket];
+      if (count == 0) touched[touched_count++] = bucket;
+      ++count;
+    });
+  } else {
+    forEachFeature(words, options_, [&](std::uint32_t bucket) {
+      std::uint16_t& count = counts[bucket];
+      if (count == 0) touched[touched_count++] = bucket;
+      if (count < UINT16_MAX) ++count;
+    });
+  }
 
   SparseVector vector;
-  vector.indices.reserve(scratch.touched.size());
-  vector.values.reserve(scratch.touched.size());
+  vector.indices.assign(touched, touched + touched_count);
+  vector.values.resize(touched_count);
   double norm = 0;
-  for (const auto bucket : scratch.touched) {
+  for (std::size_t k = 0; k < touched_count; ++k) {
+    const std::uint32_t bucket = touched[k];
     const float weight = sublinearTf(scratch.counts[bucket]) * idf_[bucket];
     scratch.counts[bucket] = 0;
-    vector.indices.push_back(bucket);
-    vector.values.push_back(weight);
+    vector.values[k] = weight;
     norm += static_cast<double>(weight) * weight;
   }
   if (norm > 0) {

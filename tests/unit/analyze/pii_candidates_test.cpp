@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -148,6 +149,45 @@ TEST(PiiCandidates, VectorReadersMatchByteReaderOnShippedText) {
     text << in.rdbuf();
     const int compared = expectReadersAgree(text.str(), file.string());
     if (scan::candidateReaderSupported(scan::CandidateReader::Sse2)) EXPECT_GT(compared, 0) << file;
+  }
+}
+
+// Checks that markPiiCandidateBlocks, in batches of several sizes, marks each block of `text` as
+// the byte-by-byte reader does.
+void expectBatchesAgree(std::string_view text, std::string_view label) {
+  for (const std::size_t batch_blocks : {1, 3, 16}) {
+    std::vector<std::uint64_t> marks(batch_blocks);
+    const std::size_t batch_bytes = batch_blocks * scan::kCandidateBlockBytes;
+    for (std::size_t begin = 0; begin < text.size(); begin += batch_bytes) {
+      const std::size_t count = scan::markPiiCandidateBlocks(text, begin, marks);
+      const std::size_t blocks_left =
+          (text.size() - begin + scan::kCandidateBlockBytes - 1) / scan::kCandidateBlockBytes;
+      ASSERT_EQ(count, std::min(batch_blocks, blocks_left)) << label << " batch at " << begin;
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t block = begin + k * scan::kCandidateBlockBytes;
+        EXPECT_EQ(marks[k],
+                  scan::markPiiCandidatesWith(scan::CandidateReader::ByteByByte, text, block))
+            << label << " batches of " << batch_blocks << ", block at " << block;
+      }
+    }
+  }
+}
+
+TEST(PiiCandidates, BatchesMatchByteReaderOnRandomText) {
+  std::mt19937 random(20261206);
+  std::uniform_int_distribution<std::size_t> size(0, 2500);
+  for (int i = 0; i < 400; ++i)
+    expectBatchesAgree(randomCandidateText(random, size(random)), "random");
+}
+
+TEST(PiiCandidates, BatchesMatchByteReaderOnShippedText) {
+  const auto models = std::filesystem::path(__FILE__).parent_path() / "../../../models";
+  for (const auto& file : {models / "task_data/handwritten.tsv", models / "person_names.tsv"}) {
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    expectBatchesAgree(text.str(), file.string());
   }
 }
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -102,6 +104,41 @@ TEST(TaskClassifier, JoinedTextClassifiesLikeOneText) {
       EXPECT_EQ(joined.type, whole.type) << first_size << " + " << second_size;
       EXPECT_EQ(joined.confidence, whole.confidence) << first_size << " + " << second_size;
     }
+  }
+}
+
+// classify adds each bucket's weights as it finds the bucket. It must give, bit for bit, the
+// probabilities of the bucket list that appendFeatures writes.
+TEST(TaskClassifier, ClassifyMatchesProbabilitiesOfFeatureList) {
+  const auto classifier = TaskClassifier::load(kShippedModel);
+  std::vector<std::string> texts;
+  std::ifstream handwritten(kShippedModel.parent_path() / "task_data/handwritten.tsv");
+  ASSERT_TRUE(handwritten);
+  for (std::string line; std::getline(handwritten, line);) texts.push_back(line);
+  const std::string pieces[] = {"Write ", "a ",  "python ",  "function ",    "12 ",
+                                "345",    "_x",  "$$",       "\\frac{a}{b}", "\nA. ",
+                                "\nB. ",  "```", "\xC3\xA9", "\xE6\x97\xA5", "!",
+                                "?",      " ",   "\n",       "\t",           "Ünïcödé "};
+  std::mt19937 random(20261205);
+  // Sizes on both sides of the 3,000-byte head and the 1,000-byte tail.
+  for (const std::size_t size : {0, 1, 40, 999, 3000, 3999, 4000, 4001, 6000, 12000}) {
+    for (int repeat = 0; repeat < 20; ++repeat) {
+      std::string text;
+      while (text.size() < size) text += pieces[random() % std::size(pieces)];
+      texts.push_back(text);
+    }
+  }
+  for (const auto& text : texts) {
+    std::vector<std::uint32_t> features;
+    TaskClassifier::appendFeatures(text, features);
+    const auto scores = classifier.probabilities(features);
+    const auto best =
+        static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+    const auto prediction = classifier.classify(text);
+    EXPECT_EQ(static_cast<std::size_t>(prediction.type), best)
+        << text.size() << " bytes: " << text.substr(0, 60);
+    EXPECT_EQ(prediction.confidence, scores[best])
+        << text.size() << " bytes: " << text.substr(0, 60);
   }
 }
 
