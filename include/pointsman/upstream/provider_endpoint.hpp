@@ -1,31 +1,32 @@
 #pragma once
 
+#include <memory>
 #include <pointsman/config/config.hpp>
 #include <pointsman/http/upstream_connection.hpp>
 #include <pointsman/http/url.hpp>
-
-#include <memory>
 #include <string>
 #include <unordered_map>
 
 namespace pointsman::upstream {
 
-/// Where a provider's requests go: its base URL parsed, its connection settings, and the key of
-/// the connection pool for them.
+/// The target of a provider's requests: its base URL parsed, its connection settings, and the
+/// key of the connection pool for them.
 struct ProviderEndpoint {
   http::Url url;
   http::UpstreamEndpoint connection;
   std::string pool_key;
 };
 
-/// Builds the endpoint of `provider`; nullptr when its base_url is not a valid URL.
-std::shared_ptr<const ProviderEndpoint> makeProviderEndpoint(const config::ProviderConfig& provider);
+/// Builds the endpoint of `provider`. Returns nullptr when its base_url is not a valid URL.
+std::shared_ptr<const ProviderEndpoint> makeProviderEndpoint(
+    const config::ProviderConfig& provider);
 
 /// A worker's provider endpoints, each built once instead of for every attempt: parsing the base
 /// URL, resolving the proxy and building the pool key cost about 1,000 instructions per request.
 class ProviderEndpointCache {
  public:
-  /// The endpoint of `provider`, built on first use; nullptr when its base_url is not valid.
+  /// Returns the endpoint of `provider`, built on first use, or nullptr when its base_url is not
+  /// valid.
   std::shared_ptr<const ProviderEndpoint> find(const config::ProviderConfig& provider);
 
  private:

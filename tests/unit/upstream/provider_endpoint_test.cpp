@@ -1,6 +1,6 @@
-#include <pointsman/upstream/provider_endpoint.hpp>
-
 #include <gtest/gtest.h>
+
+#include <pointsman/upstream/provider_endpoint.hpp>
 
 namespace pointsman::upstream {
 namespace {
