@@ -29,7 +29,15 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 ServerSession::ServerSession(MaybeTlsStream stream, Listener& listener, const RequestHandler& handler,
                              const ConnectionLimits& limits, ConnectionBudget& budget)
-    : stream_(std::move(stream)), listener_(listener), handler_(handler), limits_(limits), budget_(budget) {
+    : stream_(std::move(stream)),
+      listener_(listener),
+      handler_(handler),
+      limits_(limits),
+      budget_(budget),
+      idle_deadline_(stream_.get_executor(), [this] {
+        ErrorCode ignored;
+        stream_.tcp().socket().cancel(ignored);
+      }) {
   listener_.registerSession(this);
 }
 
@@ -75,9 +83,12 @@ asio::awaitable<bool> ServerSession::waitForRequestStart() {
   if (buffer_.size() > 0) co_return true;
 
   // Between requests only the idle timeout applies; the header timeout starts with the first byte.
+  // The lazy deadline, not the stream, enforces it.
   idle_ = true;
-  stream_.tcp().expires_after(limits_.idle_timeout);
+  stream_.tcp().expires_never();
+  idle_deadline_.start(LazyDeadline::Clock::now() + limits_.idle_timeout);
   auto [error, read] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+  idle_deadline_.stop();
   idle_ = false;
   if (error) co_return false;
   buffer_.commit(read);

@@ -3,6 +3,8 @@
 #include <pointsman/http/listener.hpp>
 #include <pointsman/http/maybe_tls_stream.hpp>
 
+#include "http/lazy_deadline.hpp"
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
@@ -71,6 +73,9 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
 
   std::string remote_address_;
   bool idle_ = false;
+  /// The idle timeout between requests, which the stream's own timeout would enforce at a
+  /// higher cost per request.
+  LazyDeadline idle_deadline_;
   bool close_after_response_ = false;
   bool headers_sent_ = false;
   bool client_gone_ = false;

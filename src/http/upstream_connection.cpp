@@ -1,5 +1,6 @@
 #include <pointsman/http/upstream_connection.hpp>
 
+#include "http/lazy_deadline.hpp"
 #include "http/stream_io.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -106,7 +107,26 @@ std::string UpstreamEndpoint::poolKey() const {
 }
 
 UpstreamConnection::UpstreamConnection(MaybeTlsStream stream, std::string pool_key)
-    : stream_(std::move(stream)), pool_key_(std::move(pool_key)) {}
+    : stream_(std::move(stream)),
+      pool_key_(std::move(pool_key)),
+      read_deadline_(std::make_unique<LazyDeadline>(stream_.get_executor(), [this] {
+        ErrorCode ignored;
+        stream_.tcp().socket().cancel(ignored);
+      })) {}
+
+UpstreamConnection::~UpstreamConnection() = default;
+
+template <class Done>
+asio::awaitable<ErrorCode> UpstreamConnection::readUntil(Done done, Clock::time_point deadline) {
+  stream_.tcp().expires_never();
+  if (deadline != Clock::time_point::max()) read_deadline_->start(deadline);
+  ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, done);
+  read_deadline_->stop();
+  // The expired deadline cancelled the read, which then failed with operation_aborted (or a TLS
+  // error); callers tell a timeout by Beast's code, as the stream's own timeout reported it.
+  if (error && read_deadline_->expired()) error = beast::error::timeout;
+  co_return error;
+}
 
 asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
     const UpstreamEndpoint& endpoint, Clock::time_point deadline, ConnectFailure& failure,
@@ -179,9 +199,8 @@ asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point dead
   parser_->header_limit(kMaxResponseHeaderBytes);
   parser_->body_limit(body_limit);
 
-  expireAt(stream_.tcp(), deadline);
   const auto header_done = [](const auto& parser) { return parser.is_header_done(); };
-  const ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, header_done);
+  const ErrorCode error = co_await readUntil(header_done, deadline);
   if (error) failed_ = true;
   co_return error;
 }
@@ -196,8 +215,7 @@ asio::awaitable<ErrorCode> UpstreamConnection::readSome(std::string& out, Clock:
 
   ErrorCode error;
   if (feedParser(read_buffer_, *parser_, grew_or_done, error) == ParseProgress::NeedBytes) {
-    expireAt(stream_.tcp(), deadline);
-    error = co_await parseUntil(stream_, read_buffer_, *parser_, grew_or_done);
+    error = co_await readUntil(grew_or_done, deadline);
   }
   parser_->setBodySink(nullptr);
   if (error) failed_ = true;

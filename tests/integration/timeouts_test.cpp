@@ -105,6 +105,19 @@ TEST_F(Timeouts, ResponseHeadersTimeoutFailsOver) {
   EXPECT_TRUE(primary_.waitForClosedConnections(1, std::chrono::seconds(2)));
 }
 
+// With no deployment left to try, the client learns that the upstream timed out (504), not
+// that the read failed (502): the cancelled read must still count as a timeout.
+TEST_F(Timeouts, ResponseHeadersTimeoutOfTheLastDeploymentIs504) {
+  primary_.enqueue(Script().stall());
+  startGateway(defaultConfig("timeouts: { connect_ms: 1000, response_headers_ms: 300 }").yaml());
+
+  HttpResponse response = postChat(chatBody("mini"));
+
+  ASSERT_EQ(response.status, 504) << response.body;
+  EXPECT_EQ(response.json()["error"]["code"], "upstream_timeout");
+  EXPECT_NE(response.body.find("response_headers_timeout"), std::string::npos) << response.body;
+}
+
 // The upstream returned 200 but sends no content: the first-token limit ends the attempt, and
 // because nothing was committed the next deployment serves the stream.
 TEST_F(Timeouts, FirstTokenTimeoutFailsOverBeforeCommit) {

@@ -46,9 +46,14 @@ UpstreamEndpoint endpointFor(const config::ProviderConfig& provider, const Url& 
 /// The phase an operation failed in, so callers can name the timeout that fired.
 enum class ConnectFailure { None, Resolve, Connect, TlsHandshake, Timeout };
 
+class LazyDeadline;
+
 class UpstreamConnection {
  public:
   explicit UpstreamConnection(MaybeTlsStream stream, std::string pool_key);
+  ~UpstreamConnection();
+  UpstreamConnection(const UpstreamConnection&) = delete;
+  UpstreamConnection& operator=(const UpstreamConnection&) = delete;
 
   /// Resolves, connects and (for https) performs the TLS handshake with SNI and hostname
   /// verification. On failure returns null and sets `failure` and `error`.
@@ -90,8 +95,15 @@ class UpstreamConnection {
   [[nodiscard]] std::uint64_t requestsServed() const { return requests_served_; }
 
  private:
+  /// Reads until `done` by `deadline`, which the lazy read deadline enforces.
+  template <class Done>
+  boost::asio::awaitable<ErrorCode> readUntil(Done done, Clock::time_point deadline);
+
   MaybeTlsStream stream_;
   std::string pool_key_;
+  /// The deadline of the read in progress; the stream's own timeout is kept for connecting,
+  /// the TLS handshake and writes.
+  std::unique_ptr<LazyDeadline> read_deadline_;
   boost::beast::flat_buffer read_buffer_;
   std::optional<MessageParser> parser_;
   bool failed_ = false;
