@@ -134,8 +134,8 @@ ApiHandler::ApiHandler(ApiContext& context)
 asio::awaitable<void> ApiHandler::embedSemantic(RequestScope& scope, const analyze::EmbeddedExamples& examples,
                                                 std::string_view body, analyze::Features& features) {
   // Held here, so a reload during the call cannot free them.
-  const auto breakers = std::atomic_load(&context_.breakers);
-  const auto key_pools = std::atomic_load(&context_.key_pools);
+  const auto breakers = context_.breakers.load();
+  const auto key_pools = context_.key_pools.load();
   upstream::ExecutionRequest upstream;
   upstream.client_request = &scope.request.message;
   upstream.request_id = scope.request_id;
@@ -299,9 +299,9 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   execution.request_id = scope.request_id;
   execution.received_at = scope.request.received_at;
   execution.plan = &plan;
-  const auto breakers = std::atomic_load(&context_.breakers);
+  const auto breakers = context_.breakers.load();
   execution.breakers = breakers.get();
-  const auto key_pools = std::atomic_load(&context_.key_pools);
+  const auto key_pools = context_.key_pools.load();
   execution.key_pools = key_pools.get();
   execution.retry = upstream::retryPolicyFrom(retryConfigFor(*scope.config, plan.route));
   if (const auto route = scope.config->routes.find(plan.route); route != scope.config->routes.end()) {
@@ -407,7 +407,7 @@ void ApiHandler::record(RequestScope& scope) {
 
   // Passed as a plain string, the line skips spdlog's format step: it is complete already.
   if (scope.config->telemetry.access_log) spdlog::info(telemetry::formatAccessLine(record));
-  if (auto log = std::atomic_load(&context_.request_log)) log->write(record);
+  if (auto log = context_.request_log.load()) log->write(record);
 }
 
 }  // namespace pointsman::app

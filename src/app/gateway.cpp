@@ -175,7 +175,7 @@ class Gateway {
 
     // Active health checks run on the first worker's loop, beside the admin listener.
     health_checker_ = std::make_unique<upstream::HealthChecker>(
-        [this] { return store_.current(); }, [this] { return std::atomic_load(&context_.breakers); }, metrics_);
+        [this] { return store_.current(); }, [this] { return context_.breakers.load(); }, metrics_);
     health_checker_->start(admin_worker.io.get_executor());
 
     for (auto& worker : workers_) {
@@ -229,7 +229,7 @@ class Gateway {
   /// as it does for nginx. Requests in flight finish on the old file. On failure the old log stays.
   void reopenRequestLog(const std::string& path) {
     try {
-      std::atomic_store(&context_.request_log, std::make_shared<telemetry::RequestLog>(path));
+      context_.request_log.store(std::make_shared<telemetry::RequestLog>(path));
     } catch (const std::exception& error) {
       spdlog::error("config reload: cannot open the request log {}: {}; writing to the open one", path, error.what());
     }
@@ -258,9 +258,8 @@ class Gateway {
     for (const auto& warning : result.warnings) spdlog::warn("{}", warning);
     reopenRequestLog(result.config->telemetry.request_log);
     setLogLevel(result.config->telemetry.log_level);
-    std::atomic_store(&context_.breakers,
-                      upstream::BreakerSet::build(*result.config, std::atomic_load(&context_.breakers).get()));
-    std::atomic_store(&context_.key_pools, upstream::KeyPoolSet::build(*result.config));
+    context_.breakers.store(upstream::BreakerSet::build(*result.config, context_.breakers.load().get()));
+    context_.key_pools.store(upstream::KeyPoolSet::build(*result.config));
     reloadKeys(*accounting_, *result.config);
     store_.replace(result.config);
     metrics_.config_reloads.increment();

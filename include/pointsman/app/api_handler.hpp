@@ -29,12 +29,14 @@ struct ApiContext {
   config::ConfigStore& config_store;
   telemetry::GatewayMetrics& metrics;
   http::ServerState& state;
-  /// Replaced on reload; read with std::atomic_load.
-  std::shared_ptr<telemetry::RequestLog> request_log;
-  /// The circuit breakers of the current snapshot's deployments; replaced on reload.
-  std::shared_ptr<const upstream::BreakerSet> breakers;
-  /// The key pools of providers with `api_keys:`; replaced on reload.
-  std::shared_ptr<const upstream::KeyPoolSet> key_pools;
+  // The three below are replaced on reload. std::atomic<std::shared_ptr> loads them under a
+  // spin bit, where std::atomic_load on a plain shared_ptr took one of libstdc++'s shared mutexes
+  // on every request.
+  std::atomic<std::shared_ptr<telemetry::RequestLog>> request_log;
+  /// The circuit breakers of the current snapshot's deployments.
+  std::atomic<std::shared_ptr<const upstream::BreakerSet>> breakers;
+  /// The key pools of providers with `api_keys:`.
+  std::atomic<std::shared_ptr<const upstream::KeyPoolSet>> key_pools;
   /// Client keys, budgets and rate limits (src/app/accounting_stage.hpp).
   AccountingState* accounting = nullptr;
   /// Feature drift and routing decision counts; null turns drift monitoring off.
