@@ -54,9 +54,10 @@ void NameGazetteer::add(std::string_view name, std::uint8_t flags) {
   }
 }
 
-std::uint8_t NameGazetteer::lookup(std::string_view word) const {
+std::uint8_t NameGazetteer::lookup(std::string_view word) const { return lookupHash(hashFoldedWord(word)); }
+
+std::uint8_t NameGazetteer::lookupHash(std::uint64_t hash) const {
   if (slots_.empty()) return 0;
-  const std::uint64_t hash = hashFoldedWord(word);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     if (slots_[i].hash == hash) return slots_[i].flags;

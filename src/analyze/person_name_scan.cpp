@@ -106,14 +106,15 @@ bool continuesAsAddress(std::string_view text, std::size_t end) {
 
 }  // namespace
 
-std::size_t scanPersonName(std::string_view text, std::size_t begin, std::size_t end, const NameGazetteer& names,
+std::size_t scanPersonName(std::string_view text, std::size_t begin, HashedWord word, const NameGazetteer& names,
                            Matches& out) {
+  const std::size_t end = word.end;
   // One letter is an initial or the pronoun "I", never a whole name.
   if (names.size() == 0 || end - begin < 2 || !isCapitalised(text, begin, end) || continuesAsAddress(text, end)) {
     return end;
   }
 
-  const std::uint8_t flags = names.lookup(text.substr(begin, end - begin));
+  const std::uint8_t flags = names.lookupHash(word.hash);
   const bool cue = followsNameCue(text, begin);
   const bool unambiguous = flags != 0 && (flags & NameGazetteer::kCommonWord) == 0;
   const bool first_name = (flags & NameGazetteer::kFirstName) != 0;

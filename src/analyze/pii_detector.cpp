@@ -242,11 +242,11 @@ std::size_t scanFromWord(std::string_view text, std::size_t i, const NameGazette
     next = trySecret(text, i, out);
     if (next == i) next = tryIban(text, i, out);
     if (next == i && isHexDigit(c)) next = tryIpv6(text, i, out);
-    if (next == i && isUpper(c)) next = scanPersonName(text, i, wordEnd(text, i), names, out);
+    if (next == i && isUpper(c)) next = scanPersonName(text, i, hashedWordEnd(text, i), names, out);
     return next;
   }
   // A Latin-1 letter such as "É" (U+00C0 to U+00DE are C3 80 to C3 9E) may start a name.
-  if (c == '\xC3') next = scanPersonName(text, i, wordEnd(text, i), names, out);
+  if (c == '\xC3') next = scanPersonName(text, i, hashedWordEnd(text, i), names, out);
   return next;
 }
 

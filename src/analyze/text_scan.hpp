@@ -50,6 +50,22 @@ inline std::size_t wordEnd(std::string_view text, std::size_t at) {
   return at;
 }
 
+/// The end of the word at `at`, as `wordEnd` finds it, and the word's `hashFoldedWord`.
+struct HashedWord {
+  std::size_t end = 0;
+  std::uint64_t hash = 0;
+};
+
+/// Finds the word's end and hashes it in one pass, so a gazetteer lookup need not read it again.
+inline HashedWord hashedWordEnd(std::string_view text, std::size_t at) {
+  FoldedWordHasher hasher;
+  while (at < text.size() && isWordChar(text[at])) {
+    hasher.add(text[at]);
+    ++at;
+  }
+  return {at, hasher.value()};
+}
+
 /// A byte that is 0xFF for true and 0 for false. The candidate pass combines such masks with `&`
 /// and `|`. GCC 12 turns a chain of `==` on one byte joined by `||`, or by `|` of bools, into a
 /// branch or a bit test, and either keeps it from vectorising the loop.
@@ -98,9 +114,9 @@ std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view tex
 /// The matches found so far, which the scanners append in order of position.
 using Matches = std::vector<PiiMatch>;
 
-/// Checks for a person name at the capitalised word [begin, end) and returns where scanning goes
-/// on (past a surname that belongs to the match).
-std::size_t scanPersonName(std::string_view text, std::size_t begin, std::size_t end,
-                           const NameGazetteer& names, Matches& out);
+/// Checks for a person name at the capitalised word from `begin` to `word.end` and returns where
+/// scanning goes on (past a surname that belongs to the match).
+std::size_t scanPersonName(std::string_view text, std::size_t begin, HashedWord word, const NameGazetteer& names,
+                           Matches& out);
 
 }  // namespace pointsman::analyze::scan

@@ -1,8 +1,9 @@
 #include "route/condition_evaluator.hpp"
 
-#include <fmt/format.h>
+#include "route/trace_number.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -14,16 +15,23 @@ using config::ConditionTest;
 
 namespace {
 
-std::string formatNumber(double value) { return fmt::format("{:g}", value); }
+// Appends the names of the set bits, separated by `separator`, or "none".
+void appendMaskNames(std::string& out, std::uint32_t mask, std::string_view (*nameAt)(std::size_t),
+                     std::string_view separator) {
+  if (mask == 0) {
+    out += "none";
+    return;
+  }
+  for (std::uint32_t rest = mask; rest != 0; rest &= rest - 1) {
+    if (rest != mask) out += separator;
+    out += nameAt(static_cast<std::size_t>(std::countr_zero(rest)));
+  }
+}
 
 std::string maskNames(std::uint32_t mask, std::string_view (*nameAt)(std::size_t)) {
   std::string names;
-  for (std::size_t bit = 0; bit < 32; ++bit) {
-    if ((mask & (1u << bit)) == 0) continue;
-    if (!names.empty()) names += ',';
-    names += nameAt(bit);
-  }
-  return names.empty() ? "none" : names;
+  appendMaskNames(names, mask, nameAt, ",");
+  return names;
 }
 
 bool isMaskSubject(ConditionSubject subject) {
@@ -60,32 +68,45 @@ std::string conditionInputName(const Condition& condition) {
   return condition.name.empty() ? subject : subject + "." + condition.name;
 }
 
-std::string describeTest(const Condition& condition) {
+void appendTestDescription(std::string& out, const Condition& condition) {
   switch (condition.test) {
     case ConditionTest::Present:
-      return "any";
+      out += "any";
+      return;
     case ConditionTest::Flag:
-      return condition.flag ? "true" : "false";
+      out += condition.flag ? "true" : "false";
+      return;
     case ConditionTest::Range: {
-      if (condition.lower == condition.upper) return "= " + formatNumber(condition.lower);
-      std::string text;
-      if (condition.lower > -std::numeric_limits<double>::infinity()) {
-        text += (condition.lower_exclusive ? "> " : ">= ") + formatNumber(condition.lower);
+      if (condition.lower == condition.upper) {
+        out += "= ";
+        appendGeneral(out, condition.lower);
+        return;
+      }
+      const bool hasLower = condition.lower > -std::numeric_limits<double>::infinity();
+      if (hasLower) {
+        out += condition.lower_exclusive ? "> " : ">= ";
+        appendGeneral(out, condition.lower);
       }
       if (condition.upper < std::numeric_limits<double>::infinity()) {
-        text += (text.empty() ? "" : " and ") + std::string(condition.upper_exclusive ? "< " : "<= ") +
-                formatNumber(condition.upper);
+        if (hasLower) out += " and ";
+        out += condition.upper_exclusive ? "< " : "<= ";
+        appendGeneral(out, condition.upper);
       }
-      return text;
+      return;
     }
     case ConditionTest::OneOf:
       break;
   }
-  if (condition.subject == ConditionSubject::Task) return "one of " + maskNames(condition.mask, config::taskNameAt);
-  if (condition.subject == ConditionSubject::Pii) return "one of " + maskNames(condition.mask, config::piiNameAt);
-  std::string values;
-  for (const auto& value : condition.values) values += (values.empty() ? "" : ", ") + value;
-  return "one of " + values;
+  out += "one of ";
+  // Bit names are joined with a bare comma and the config's values with ", ".
+  if (condition.subject == ConditionSubject::Task) return appendMaskNames(out, condition.mask, config::taskNameAt, ",");
+  if (condition.subject == ConditionSubject::Pii) return appendMaskNames(out, condition.mask, config::piiNameAt, ",");
+  // An empty value adds no separator, so ["", "a"] reads "one of a".
+  const std::size_t listStart = out.size();
+  for (const auto& value : condition.values) {
+    if (out.size() > listStart) out += ", ";
+    out += value;
+  }
 }
 
 bool ConditionEvaluator::allHold(const std::vector<Condition>& conditions, std::string& failure) {
@@ -121,7 +142,13 @@ bool ConditionEvaluator::holds(const Condition& condition, std::string& failure)
   const std::string name = conditionInputName(condition);
   const std::string shown = shownValue(condition, observed, result);
   trace_.noteInput(name, shown);
-  if (!result) failure = name + "=" + shown + " is not " + describeTest(condition);
+  if (!result) {
+    failure.assign(name);
+    failure += '=';
+    failure += shown;
+    failure += " is not ";
+    appendTestDescription(failure, condition);
+  }
   return result;
 }
 
@@ -154,7 +181,7 @@ ConditionEvaluator::Observed ConditionEvaluator::observeFeature(const Condition&
   observed.present = true;
   const auto number = [&observed](double value) {
     observed.number = value;
-    observed.text = formatNumber(value);
+    observed.text = formatGeneral(value);
   };
   const auto optionalNumber = [&observed, &number](const auto& value) {
     observed.present = value.has_value();
@@ -223,7 +250,7 @@ ConditionEvaluator::Observed ConditionEvaluator::observePrincipal(const Conditio
       observed.present = principal->budget_remaining.has_value();
       if (observed.present) {
         observed.number = *principal->budget_remaining;
-        observed.text = formatNumber(observed.number);
+        observed.text = formatGeneral(observed.number);
       }
       break;
     default:

@@ -19,7 +19,7 @@ class ConditionEvaluator {
   ConditionEvaluator(const RouteInput& input, DecisionTrace& trace) : input_(input), trace_(trace) {}
 
   /// Returns true when every condition holds. Otherwise `failure` names the first that does not,
-  /// e.g. "task=chat is not one of code, math".
+  /// e.g. "task=chat is not one of code,math".
   bool allHold(const std::vector<config::Condition>& conditions, std::string& failure);
 
  private:
@@ -47,7 +47,7 @@ class ConditionEvaluator {
 /// The trace name of a condition's input, e.g. "prompt_tokens" or "header.x-team".
 std::string conditionInputName(const config::Condition& condition);
 
-/// The condition's test in words, e.g. "> 4000", "one of code, math" or "any".
-std::string describeTest(const config::Condition& condition);
+/// Appends the condition's test in words, e.g. "> 4000", "one of code,math" or "any".
+void appendTestDescription(std::string& out, const config::Condition& condition);
 
 }  // namespace pointsman::route

@@ -1,6 +1,6 @@
 #include <pointsman/route/learned_policy.hpp>
 
-#include <fmt/format.h>
+#include "route/trace_number.hpp"
 
 namespace pointsman::route {
 
@@ -15,15 +15,17 @@ PolicyChoice LearnedPolicy::choose(const RouteInput& input, DecisionTrace& trace
     return choice;
   }
 
-  trace.noteInput("complexity", fmt::format("{:.2f}", *complexity));
+  const std::string score = formatFixed2(*complexity);
+  trace.noteInput("complexity", score);
   const bool strong = *complexity >= config_.threshold;
   if (strong) {
     choice.deployments = {config_.strong, config_.weak};
-    choice.detail = fmt::format("score={:.2f}>={:.2f}", *complexity, config_.threshold);
+    choice.detail = "score=" + score + ">=";
   } else {
     choice.deployments = {config_.weak, config_.strong};
-    choice.detail = fmt::format("score={:.2f}<{:.2f}", *complexity, config_.threshold);
+    choice.detail = "score=" + score + "<";
   }
+  appendFixed2(choice.detail, config_.threshold);
   return choice;
 }
 

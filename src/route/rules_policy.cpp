@@ -35,12 +35,13 @@ RulesDecision RulesPolicy::decide(const RouteInput& input, DecisionTrace& trace)
     const config::RuleConfig& rule = route_.rules[index];
     std::string failure;
     if (!evaluator.allHold(rule.when, failure)) {
-      trace.rules.push_back({rule.action.path, false, failure});
+      trace.rules.push_back({rule.action.path, false, std::move(failure)});
       continue;
     }
     PolicyChoice choice = runAction(rule.action, input, trace);
-    const std::string detail = rule.when.empty() ? "no conditions" : "conditions hold";
-    trace.rules.push_back({rule.action.path, choice.matched, detail + "; " + choice.detail});
+    std::string detail = rule.when.empty() ? "no conditions; " : "conditions hold; ";
+    detail += choice.detail;
+    trace.rules.push_back({rule.action.path, choice.matched, std::move(detail)});
     if (choice.matched) return RulesDecision{&rule.action, std::to_string(index), std::move(choice)};
   }
 

@@ -1,6 +1,6 @@
 #include <pointsman/route/semantic_policy.hpp>
 
-#include <fmt/format.h>
+#include "route/trace_number.hpp"
 
 #include <algorithm>
 
@@ -20,23 +20,27 @@ PolicyChoice SemanticPolicy::choose(const RouteInput& input, DecisionTrace& trac
     choice.detail = "no semantic match";
     return choice;
   }
+  const std::string similarity = formatFixed2(semantic->similarity);
   trace.noteInput("semantic_route", semantic->route);
-  trace.noteInput("semantic_similarity", fmt::format("{:.2f}", semantic->similarity));
+  trace.noteInput("semantic_similarity", similarity);
 
   const auto route = std::find_if(config_.routes.begin(), config_.routes.end(),
                                   [&](const config::SemanticRouteConfig& candidate) { return candidate.name == semantic->route; });
-  const std::string score = fmt::format("{}={:.2f}", semantic->route, semantic->similarity);
+  const std::string score = semantic->route + "=" + similarity;
   if (route == config_.routes.end()) {
     choice.detail = score + ": not a route of this policy";
     return choice;
   }
   if (semantic->similarity < config_.threshold) {
-    choice.detail = fmt::format("{}<{:.2f}: below threshold", score, config_.threshold);
+    choice.detail = score + "<";
+    appendFixed2(choice.detail, config_.threshold);
+    choice.detail += ": below threshold";
     return choice;
   }
   choice.matched = true;
   choice.deployments = route->use;
-  choice.detail = fmt::format("semantic {}>={:.2f}", score, config_.threshold);
+  choice.detail = "semantic " + score + ">=";
+  appendFixed2(choice.detail, config_.threshold);
   return choice;
 }
 

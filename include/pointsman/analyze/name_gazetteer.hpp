@@ -32,6 +32,9 @@ class NameGazetteer {
   /// The flags of `word`, compared without regard to ASCII case; 0 when it is not a name.
   std::uint8_t lookup(std::string_view word) const;
 
+  /// `lookup` for a word whose `hashFoldedWord` the caller computed while it read the word.
+  std::uint8_t lookupHash(std::uint64_t hash) const;
+
   std::size_t size() const { return size_; }
 
  private:
