@@ -119,12 +119,14 @@ UpstreamConnection::~UpstreamConnection() = default;
 template <class Done>
 asio::awaitable<ErrorCode> UpstreamConnection::readUntil(Done done, Clock::time_point deadline) {
   stream_.tcp().expires_never();
-  if (deadline != Clock::time_point::max()) read_deadline_->start(deadline);
+  const bool has_deadline = deadline != Clock::time_point::max();
+  if (has_deadline) read_deadline_->start(deadline);
   ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, done);
   read_deadline_->stop();
   // The expired deadline cancelled the read, which then failed with operation_aborted (or a TLS
   // error); callers tell a timeout by Beast's code, as the stream's own timeout reported it.
-  if (error && read_deadline_->expired()) error = beast::error::timeout;
+  // expired() speaks of the last wait started, so a read without a deadline does not ask it.
+  if (error && has_deadline && read_deadline_->expired()) error = beast::error::timeout;
   co_return error;
 }
 
