@@ -54,9 +54,4 @@ void HeaderFields::addFromHead(std::string_view head, std::string_view name, std
                         static_cast<std::uint32_t>(value.size())});
 }
 
-void HeaderFields::reserve(std::size_t bytes, std::size_t count) {
-  bytes_.reserve(bytes);
-  spans_.reserve(count);
-}
-
 }  // namespace pointsman::http

@@ -34,9 +34,6 @@ class HeaderFields {
   [[nodiscard]] std::size_t size() const { return spans_.size(); }
   [[nodiscard]] Field at(std::size_t index) const;
 
-  /// Makes room for fields of `bytes` bytes in all, so parsing a head allocates twice at most.
-  void reserve(std::size_t bytes, std::size_t count);
-
   /// Copies a message head once, so that addFromHead() can add its fields without copying each
   /// name and value again: two copies per field cost more than the rest of parsing it.
   void keepHead(std::string_view head, std::size_t expected_count);
@@ -54,7 +51,7 @@ class HeaderFields {
 
   std::string bytes_;
   std::vector<Span> spans_;
-  /// Where the head given to keepHead() starts in `bytes_`.
+  /// The offset in `bytes_` of the head given to keepHead().
   std::uint32_t head_offset_ = 0;
 };
 
