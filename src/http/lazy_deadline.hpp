@@ -3,9 +3,9 @@
 // One timer for a series of waits on a connection, such as the reads between requests or of an
 // upstream's response. Each new deadline is usually later than the last one, and then the timer
 // is not touched. When it fires early, it waits again for the deadline then current. Beast's
-// TCP stream instead arms and cancels a timer for every read, two locked timer-queue changes and
-// a cancelled handler that cost about 1,100 instructions per request. Included only by the .cpp
-// files of src/http.
+// TCP stream instead arms and cancels a timer for every read: two locked timer-queue changes and
+// a cancelled handler each time, about 2,100 instructions per relayed request on its two
+// connections. Included only by the .cpp files of src/http.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>

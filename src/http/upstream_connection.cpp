@@ -123,9 +123,9 @@ asio::awaitable<ErrorCode> UpstreamConnection::readUntil(Done done, Clock::time_
   if (has_deadline) read_deadline_->start(deadline);
   ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, done);
   read_deadline_->stop();
-  // The expired deadline cancelled the read, which then failed with operation_aborted (or a TLS
-  // error); callers tell a timeout by Beast's code, as the stream's own timeout reported it.
-  // expired() speaks of the last wait started, so a read without a deadline does not ask it.
+  // An expired deadline cancels the read, which then fails with operation_aborted or a TLS error.
+  // Callers tell a timeout by Beast's code, as the stream's own timeout reported it. expired()
+  // describes the last wait started, so a read without a deadline does not consult it.
   if (error && has_deadline && read_deadline_->expired()) error = beast::error::timeout;
   co_return error;
 }

@@ -245,6 +245,7 @@ asio::awaitable<PlanExecutor::AttemptResult> PlanExecutor::runAttempt(const Exec
     UpstreamError error;
     error.kind = UpstreamErrorKind::Protocol;
     error.detail = "invalid base_url of provider " + candidate.provider->name;
+    outcome.attempts.back().outcome = outcomeName(error);
     result.error = std::move(error);
     co_return result;
   }

@@ -141,8 +141,8 @@ TEST(PiiCandidates, VectorReadersMatchByteReaderOnRandomText) {
   if (scan::candidateReaderSupported(scan::CandidateReader::Sse2)) EXPECT_GT(compared, 0);
 }
 
-/// The shipped data files the readers are compared on, as (path, contents); an unreadable file
-/// gives empty contents, which the callers' checks then report.
+/// Returns the shipped data files the readers are compared on, as (path, contents). An unreadable
+/// file gives empty contents, which the callers' checks then report.
 std::vector<std::pair<std::string, std::string>> shippedTexts() {
   const auto models = std::filesystem::path(__FILE__).parent_path() / "../../../models";
   std::vector<std::pair<std::string, std::string>> texts;

@@ -50,7 +50,7 @@ TEST(ResponseHead, MatchesBeastForEveryFraming) {
 }
 
 TEST(ResponseHead, HeadLongerThanItsStackBufferMatchesBeast) {
-  // The head is built in a 2 KB buffer and goes on in a string beyond it; a field that starts
+  // The head is built in a 2 KB buffer and goes on in a string beyond it. A field that starts
   // inside the buffer and ends past it must come out whole.
   for (const std::size_t value_size : {1000U, 1990U, 2040U, 5000U}) {
     HeaderList headers = typicalHeaders();

@@ -211,8 +211,8 @@ TEST(ResponseParsing, RejectsMalformedHeads) {
 }
 
 TEST(ResponseParsing, ChecksEveryByteOfALongFieldValue) {
-  // Values are scanned sixteen bytes at a time; each byte value at each place of a 40-byte value
-  // must get the verdict of RFC 9110: tab, space, visible ASCII and obs-text pass, and other
+  // Values are scanned sixteen bytes at a time, so each byte value is tried at each place of a
+  // 40-byte value. As RFC 9110 sets out, tab, space, visible ASCII and obs-text pass, and other
   // control bytes and DEL fail.
   namespace bhttp = boost::beast::http;
   for (int byte = 0; byte < 256; ++byte) {
