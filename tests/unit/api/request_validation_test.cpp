@@ -199,5 +199,38 @@ TEST(RequestValidation, DuplicateModelIsRejected) {
   }
 }
 
+// Fields are read in one pass over the body. Of two members with the same name the first one
+// counts, as with a lookup by key, and every field is found wherever it stands.
+TEST(RequestValidation, FirstOfDuplicateMembersCounts) {
+  EXPECT_EQ(validateText(Endpoint::ChatCompletions,
+                         R"({"stream":"yes","model":"fast","messages":[{"role":"user","content":"hi"}],"stream":true})")
+                ->param,
+            "stream");
+  EXPECT_FALSE(validateText(Endpoint::ChatCompletions,
+                            R"({"stream":true,"model":"fast","messages":[{"role":"user","content":"hi"}],"stream":"yes"})"));
+
+  const auto view = parseRequest(
+      Endpoint::ChatCompletions,
+      R"({"user":"first","max_tokens":7,"stream_options":{"include_usage":true},"max_completion_tokens":9,)"
+      R"("messages":[{"role":"user","content":"hi"}],"max_tokens":1,"user":"second","model":"fast","stream":true})");
+  const auto* accepted = std::get_if<RequestView>(&view);
+  ASSERT_NE(accepted, nullptr);
+  EXPECT_EQ(accepted->model, "fast");
+  EXPECT_TRUE(accepted->stream);
+  EXPECT_EQ(accepted->max_output_tokens, 9);
+  EXPECT_TRUE(accepted->has_stream_options);
+  EXPECT_TRUE(accepted->include_usage);
+  EXPECT_EQ(accepted->user, "first");
+}
+
+// Only the message that fails names itself: the path of a valid message is never built.
+TEST(RequestValidation, InvalidMessageIsNamedByIndex) {
+  const auto error = validateText(
+      Endpoint::ChatCompletions,
+      R"({"model":"fast","messages":[{"role":"user","content":"hi"},{"role":"robot","content":"hi"}]})");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->param, "messages[1].role");
+}
+
 }  // namespace
 }  // namespace pointsman::api
