@@ -127,10 +127,8 @@ std::int64_t maxOutputTokens(const config::Config& config, const accounting::Req
 
 }  // namespace
 
-asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, std::shared_ptr<const config::Config> config,
-                                                    const route::Plan& plan, const api::RequestView& view,
-                                                    std::string& body, RequestAccounting& accounting,
-                                                    http::HeaderList& headers, upstream::ExecutionRequest& execution) {
+void prepareAccounting(const std::shared_ptr<const config::Config>& config, const api::RequestView& view,
+                       std::string& body, RequestAccounting& accounting, upstream::ExecutionRequest& execution) {
   accounting.facts = accounting::factsOf(view, body.size());
   const auto prompt_tokens = accounting.facts.estimated_prompt_tokens;
   const auto output_tokens = maxOutputTokens(*config, accounting.facts);
@@ -144,7 +142,14 @@ asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, std:
                                                                const std::optional<api::Usage>& usage) {
     return accounting::formatUsd(chargeFor(*config, deployment, usage, prompt_tokens, output_tokens, {true, 0}).cost);
   };
+}
+
+asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, const config::Config& config,
+                                                    const route::Plan& plan, RequestAccounting& accounting,
+                                                    http::HeaderList& headers) {
   if (accounting.principal == nullptr) co_return std::nullopt;
+  const auto prompt_tokens = accounting.facts.estimated_prompt_tokens;
+  const auto output_tokens = maxOutputTokens(config, accounting.facts);
 
   // The reservation covers the dearest candidate, because failover may end there.
   Nanos reserve = 0;

@@ -111,16 +111,18 @@ std::optional<api::ApiError> authenticate(AccountingState& state, const config::
 /// plan left empty, is the same 404 as an unknown model, so a key learns nothing about others.
 std::optional<api::ApiError> authorizePlan(const RequestAccounting& accounting, route::Plan& plan);
 
-/// Takes the body's facts from `view` (what parseRequest read from `body`) and, for a keyed
-/// caller, reserves the worst case and takes the rate units. Adds the `x-ratelimit-*` headers to
-/// `headers`, and sets up the execution to request stream usage and to report the cost. Rewrites
-/// `body` when usage must be requested.
-boost::asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state,
-                                                           std::shared_ptr<const config::Config> config,
-                                                           const route::Plan& plan, const api::RequestView& view,
-                                                           std::string& body, RequestAccounting& accounting,
-                                                           http::HeaderList& headers,
-                                                           upstream::ExecutionRequest& execution);
+/// Takes the body's facts from `view` (what parseRequest read from `body`), and sets up the
+/// execution to request stream usage and to report the cost. Rewrites `body` when usage must be
+/// requested. Runs before admit().
+void prepareAccounting(const std::shared_ptr<const config::Config>& config, const api::RequestView& view,
+                       std::string& body, RequestAccounting& accounting, upstream::ExecutionRequest& execution);
+
+/// Reserves the worst case and takes the rate units of a keyed caller, and adds the
+/// `x-ratelimit-*` headers to `headers`. Without a principal there is nothing to admit, and the
+/// caller may skip the call.
+boost::asio::awaitable<std::optional<api::ApiError>> admit(AccountingState& state, const config::Config& config,
+                                                           const route::Plan& plan, RequestAccounting& accounting,
+                                                           http::HeaderList& headers);
 
 /// Charges the real cost (or an estimate when the upstream sent no usage), releases the rest of
 /// the reservation, and fills the record's cost and key fields.

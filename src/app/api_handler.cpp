@@ -126,6 +126,16 @@ void observeDrift(telemetry::DriftMonitor& drift, const analyze::Features& featu
   drift.countDecision(plan.route, plan.candidates.front().deployment->name);
 }
 
+// Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
+bool isApiPath(std::string_view path) {
+  return path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
+         path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos;
+}
+
+bool isModelsPath(std::string_view path) {
+  return path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"));
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(ApiContext& context)
@@ -203,24 +213,27 @@ asio::awaitable<void> ApiHandler::handle(http::IncomingRequest& request, http::R
 }
 
 asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view path) {
+  // This is not a coroutine, so an API call goes to proxy() without a coroutine frame of its own.
+  if (scope.request.message.method() == "POST" && isApiPath(path) && !isModelsPath(path)) {
+    return proxy(scope, path.substr(3));
+  }
+  return answerOtherRequest(scope, path);
+}
+
+asio::awaitable<void> ApiHandler::answerOtherRequest(RequestScope& scope, std::string_view path) {
   const auto& message = scope.request.message;
-  const bool is_post = message.method() == "POST";
   const bool is_get = message.method() == "GET";
 
-  // Only exact paths match, so spellings like `//admin` or `/v1/../metrics` fall to 404.
-  if (path.starts_with("/v1/models") && (path == "/v1/models" || path.starts_with("/v1/models/"))) {
+  if (isModelsPath(path)) {
     if (is_get) {
       const auto model_id = path.size() > 11 ? path.substr(11) : std::string_view();
       co_await listModels(scope, model_id);
     } else {
       co_await sendError(scope, api::ApiError::methodNotAllowed(message.method(), std::string(path), "GET"));
     }
-  } else if (path.starts_with("/v1/") && path.find("..") == std::string_view::npos &&
-             path.find("//") == std::string_view::npos && path.find('%') == std::string_view::npos) {
+  } else if (isApiPath(path)) {
     const auto endpoint = api::endpointForPath(path.substr(3));
-    if (is_post) {
-      co_await proxy(scope, path.substr(3));
-    } else if (endpoint != api::Endpoint::Passthrough) {
+    if (endpoint != api::Endpoint::Passthrough) {
       co_await sendError(scope, api::ApiError::methodNotAllowed(message.method(), std::string(path), "POST"));
     } else {
       co_await sendError(scope, api::ApiError::notFound(std::string(path)));
@@ -228,7 +241,6 @@ asio::awaitable<void> ApiHandler::dispatch(RequestScope& scope, std::string_view
   } else {
     co_await sendError(scope, api::ApiError::notFound(std::string(path)));
   }
-
 }
 
 asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view path_after_v1) {
@@ -320,9 +332,13 @@ asio::awaitable<void> ApiHandler::proxy(RequestScope& scope, std::string_view pa
   // NOTE: count_tokens requests skip admission and settlement, because providers do not bill
   // them, so the request and token rate limits do not count them either.
   if (!counting) {
-    auto admission_error = co_await admit(*context_.accounting, scope.config, plan, view, body, scope.accounting,
-                                          scope.base_headers, execution);
-    if (admission_error) co_return co_await sendError(scope, *admission_error);
+    prepareAccounting(scope.config, view, body, scope.accounting, execution);
+    // Only a keyed caller has budgets and rate limits, and skipping the call saves a coroutine frame.
+    if (scope.accounting.principal != nullptr) {
+      auto admission_error = co_await admit(*context_.accounting, *scope.config, plan, scope.accounting,
+                                            scope.base_headers);
+      if (admission_error) co_return co_await sendError(scope, *admission_error);
+    }
   }
   execution.response_headers = scope.base_headers;
   execution.response_headers.emplace_back("x-pointsman-route", plan.requested_model);

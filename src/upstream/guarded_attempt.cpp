@@ -81,8 +81,12 @@ asio::awaitable<std::optional<PlanExecutor::AttemptResult>> PlanExecutor::guarde
   }
 
   auto* guards = request.breakers ? request.breakers->guards(name) : nullptr;
-  auto admitted = co_await admitAtDeployment(name, guards, request.estimated_prompt_tokens, may_wait, cancel,
-                                             request.shared_limits);
+  // A deployment without limits admits at once, and skipping the call saves a coroutine frame.
+  DeploymentAdmission admitted;
+  if (guards) {
+    admitted = co_await admitAtDeployment(name, guards, request.estimated_prompt_tokens, may_wait, cancel,
+                                          request.shared_limits);
+  }
   if (admitted.verdict != AdmissionVerdict::Admitted) {
     if (breaker) breaker->onAbandoned(admission);
     if (admitted.verdict == AdmissionVerdict::Cancelled) co_return std::nullopt;
