@@ -87,7 +87,7 @@ asio::awaitable<bool> ServerSession::waitForRequestStart() {
   idle_ = true;
   stream_.tcp().expires_never();
   idle_deadline_.start(LazyDeadline::Clock::now() + limits_.idle_timeout);
-  auto [error, read] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+  auto [error, read] = co_await stream_.async_read_some_untimed(buffer_.prepare(4096), kUseTuple);
   idle_deadline_.stop();
   idle_ = false;
   if (error) co_return false;

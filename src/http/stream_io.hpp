@@ -21,6 +21,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 namespace pointsman::http {
 
@@ -46,12 +47,17 @@ ParseProgress feedParser(boost::beast::flat_buffer& buffer, Parser& parser, Done
   }
 }
 
+/// The bound on the reads of parseUntil: the tcp_stream's timeout, or a deadline that the caller
+/// keeps itself (see MaybeTlsStream::async_read_some_untimed).
+enum class ReadBound { StreamTimeout, CallerDeadline };
+
 /// Feeds `parser` until `done(parser)` is true, reading from `stream` whenever the buffer runs dry.
 /// Errors are those of Beast's read operations: `end_of_stream` when the peer closed before a
 /// message started, the parser's errors, and the stream's (a timeout of its tcp_stream, a reset).
 template <class Parser, class Done>
 boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beast::flat_buffer& buffer,
-                                             Parser& parser, Done done) {
+                                             Parser& parser, Done done,
+                                             ReadBound bound = ReadBound::StreamTimeout) {
   namespace asio = boost::asio;
   namespace bhttp = boost::beast::http;
   // Beast reads at least 512 bytes, so a 1.2 KB response took three reads into a fresh buffer.
@@ -67,8 +73,15 @@ boost::asio::awaitable<ErrorCode> parseUntil(MaybeTlsStream& stream, boost::beas
     const std::size_t free_bytes = buffer.max_size() - buffer.size();
     const std::size_t room = std::min(std::max(kSmallestRead, buffer.capacity() - buffer.size()), free_bytes);
     if (room == 0) co_return ErrorCode(bhttp::error::buffer_overflow);
-    auto [read_error, received] =
-        co_await stream.async_read_some(buffer.prepare(room), asio::as_tuple(asio::use_awaitable));
+    const auto space = buffer.prepare(room);
+    ErrorCode read_error;
+    std::size_t received = 0;
+    if (bound == ReadBound::CallerDeadline) {
+      std::tie(read_error, received) =
+          co_await stream.async_read_some_untimed(space, asio::as_tuple(asio::use_awaitable));
+    } else {
+      std::tie(read_error, received) = co_await stream.async_read_some(space, asio::as_tuple(asio::use_awaitable));
+    }
     if (read_error == asio::error::eof) {
       // A body that runs until the connection closes ends here; before any byte it is a close.
       if (!parser.got_some()) co_return ErrorCode(bhttp::error::end_of_stream);

@@ -121,7 +121,7 @@ asio::awaitable<ErrorCode> UpstreamConnection::readUntil(Done done, Clock::time_
   stream_.tcp().expires_never();
   const bool has_deadline = deadline != Clock::time_point::max();
   if (has_deadline) read_deadline_->start(deadline);
-  ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, done);
+  ErrorCode error = co_await parseUntil(stream_, read_buffer_, *parser_, done, ReadBound::CallerDeadline);
   read_deadline_->stop();
   // An expired deadline cancels the read, which then fails with operation_aborted or a TLS error.
   // Callers tell a timeout by Beast's code, as the stream's own timeout reported it. expired()
@@ -182,27 +182,25 @@ asio::awaitable<std::unique_ptr<UpstreamConnection>> UpstreamConnection::open(
   co_return std::make_unique<UpstreamConnection>(std::move(stream), endpoint.poolKey());
 }
 
-asio::awaitable<ErrorCode> UpstreamConnection::writeRequest(const OutgoingRequest& request,
-                                                            Clock::time_point deadline) {
+asio::awaitable<ErrorCode> UpstreamConnection::sendAndReadHeader(const OutgoingRequest& request,
+                                                                 Clock::time_point deadline, std::size_t body_limit) {
   expireAt(stream_.tcp(), deadline);
   const std::string head = request.head();
   const std::array<asio::const_buffer, 2> wire{asio::buffer(head), asio::buffer(request.body())};
   ErrorCode error;
   const std::size_t sent = sendNow(stream_, wire, error);
   if (!error && sent < asio::buffer_size(wire)) error = co_await sendRest(stream_, wire, sent);
-  if (error) failed_ = true;
   ++requests_served_;
-  co_return error;
-}
+  if (error) {
+    failed_ = true;
+    co_return error;
+  }
 
-asio::awaitable<ErrorCode> UpstreamConnection::readHeader(Clock::time_point deadline,
-                                                          std::size_t body_limit) {
   parser_.emplace(MessageKind::Response);
   parser_->header_limit(kMaxResponseHeaderBytes);
   parser_->body_limit(body_limit);
-
   const auto header_done = [](const auto& parser) { return parser.is_header_done(); };
-  const ErrorCode error = co_await readUntil(header_done, deadline);
+  error = co_await readUntil(header_done, deadline);
   if (error) failed_ = true;
   co_return error;
 }

@@ -98,8 +98,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamCall::send(const http::Out
     if (cancel_.cancelled) co_return makeError(UpstreamErrorKind::Cancelled, "the client disconnected");
 
     const auto started = Clock::now();
-    auto error = co_await connection_->writeRequest(request, header_deadline);
-    if (!error) error = co_await connection_->readHeader(header_deadline, provider_.max_response_bytes);
+    const auto error = co_await connection_->sendAndReadHeader(request, header_deadline, provider_.max_response_bytes);
     addWait(started);
     if (!error) co_return std::nullopt;
 

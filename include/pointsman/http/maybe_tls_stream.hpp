@@ -40,6 +40,15 @@ class MaybeTlsStream {
     return plain_->async_read_some(buffers, std::forward<Token>(token));
   }
 
+  /// Reads without the tcp_stream's timeout, for a caller that bounds the read itself (with a
+  /// LazyDeadline) and has called expires_never(). On plain TCP the read goes straight to the
+  /// socket: Beast's timed operation adds an operation object and executor copies to every read.
+  template <class MutableBuffers, class Token>
+  auto async_read_some_untimed(const MutableBuffers& buffers, Token&& token) {
+    if (tls_) return tls_->async_read_some(buffers, std::forward<Token>(token));
+    return plain_->socket().async_read_some(buffers, std::forward<Token>(token));
+  }
+
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     if (tls_) return tls_->async_write_some(buffers, std::forward<Token>(token));

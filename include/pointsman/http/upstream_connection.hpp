@@ -61,11 +61,10 @@ class UpstreamConnection {
       const UpstreamEndpoint& endpoint, Clock::time_point deadline, ConnectFailure& failure,
       ErrorCode& error);
 
-  boost::asio::awaitable<ErrorCode> writeRequest(const OutgoingRequest& request,
-                                                 Clock::time_point deadline);
-
-  /// Reads the status line and headers of the next response.
-  boost::asio::awaitable<ErrorCode> readHeader(Clock::time_point deadline, std::size_t body_limit);
+  /// Sends `request` and reads the status line and headers of its response, both by `deadline`.
+  /// One coroutine does both, because each coroutine frame on the request path is an allocation.
+  boost::asio::awaitable<ErrorCode> sendAndReadHeader(const OutgoingRequest& request, Clock::time_point deadline,
+                                                      std::size_t body_limit);
 
   /// Appends the next body bytes to `out`, at least one byte unless the body is complete.
   /// Returns an empty error code and leaves `out` unchanged once the body is done.
