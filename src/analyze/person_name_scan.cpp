@@ -36,17 +36,6 @@ bool equalsFolded(std::string_view word, std::string_view lower) {
   return true;
 }
 
-// The word that ends before `begin`, skipping spaces, a period after a title and a colon.
-std::string_view previousWord(std::string_view text, std::size_t begin) {
-  std::size_t end = begin;
-  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '.' || text[end - 1] == ':' || text[end - 1] == ',')) {
-    --end;
-  }
-  std::size_t start = end;
-  while (start > 0 && isWordChar(text[start - 1])) --start;
-  return text.substr(start, end - start);
-}
-
 constexpr bool cuesHaveLengths(std::size_t shortest, std::size_t longest) {
   for (const auto cue : kNameCues) {
     if (cue.size() < shortest || cue.size() > longest) return false;
@@ -56,6 +45,26 @@ constexpr bool cuesHaveLengths(std::size_t shortest, std::size_t longest) {
 constexpr std::size_t kShortestCue = 2;
 constexpr std::size_t kLongestCue = 6;
 static_assert(cuesHaveLengths(kShortestCue, kLongestCue), "update kShortestCue and kLongestCue");
+
+// The bytes that previousWord skips before a name: spaces, a period after a title, a colon and
+// a comma.
+constexpr std::array<bool, 256> kGapBeforeName = [] {
+  std::array<bool, 256> gap{};
+  for (const char c : {' ', '.', ':', ','}) gap[static_cast<unsigned char>(c)] = true;
+  return gap;
+}();
+
+// The word that ends before `begin`, past the bytes of kGapBeforeName. A word longer than any cue
+// comes back as its last kLongestCue + 1 bytes, which is enough to tell that it is no cue, so a
+// long word is not read back to its start.
+std::string_view previousWord(std::string_view text, std::size_t begin) {
+  std::size_t end = begin;
+  while (end > 0 && kGapBeforeName[static_cast<unsigned char>(text[end - 1])]) --end;
+  const std::size_t lowest_start = end > kLongestCue + 1 ? end - (kLongestCue + 1) : 0;
+  std::size_t start = end;
+  while (start > lowest_start && isWordChar(text[start - 1])) --start;
+  return text.substr(start, end - start);
+}
 
 // The first letters, lowercased, of the cues and of "is" and "name", which followsNameCue
 // compares. A word that starts with another letter is no cue.
@@ -87,24 +96,25 @@ bool followsNameCue(std::string_view text, std::size_t begin) {
   return false;
 }
 
-// The capitalised word after the one ending at `end`, past one space and an optional middle
-// initial ("Faina D. Yefremova"); empty when there is none.
+bool continuesAsAddress(std::string_view text, std::size_t end) {
+  if (end >= text.size()) return false;
+  return text[end] == '@' ||
+         (text[end] == '.' && end + 1 < text.size() && isWordChar(text[end + 1]));
+}
+
+}  // namespace
+
 std::string_view nextCapitalisedWord(std::string_view text, std::size_t end) {
   std::size_t at = end;
   if (at >= text.size() || text[at] != ' ') return {};
   ++at;
   if (at + 2 < text.size() && isUpper(text[at]) && text[at + 1] == '.' && text[at + 2] == ' ') at += 3;
+  // Most words after a capitalised one are lowercase, and their end is not needed.
+  if (!isCapitalLetterAt(text, at)) return {};
   const std::size_t word_end = wordEnd(text, at);
-  if (word_end == at || !isCapitalised(text, at, word_end)) return {};
+  if (!isCapitalised(text, at, word_end)) return {};
   return text.substr(at, word_end - at);
 }
-
-bool continuesAsAddress(std::string_view text, std::size_t end) {
-  if (end >= text.size()) return false;
-  return text[end] == '@' || (text[end] == '.' && end + 1 < text.size() && isWordChar(text[end + 1]));
-}
-
-}  // namespace
 
 std::size_t scanPersonName(std::string_view text, std::size_t begin, HashedWord word, const NameGazetteer& names,
                            Matches& out) {

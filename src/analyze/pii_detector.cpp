@@ -10,11 +10,6 @@
 
 namespace pointsman::analyze {
 
-// Defined in pii_numbers.cpp.
-namespace scan {
-std::size_t scanNumber(std::string_view text, std::size_t at, Matches& out);
-}
-
 namespace {
 
 using namespace scan;
@@ -23,12 +18,27 @@ constexpr std::size_t kMaxIpv6Length = 45;
 // Blocks of candidate marks taken in one call: 1 KiB of text, and 128 bytes of marks on the stack.
 constexpr std::size_t kMarkedBlocksPerBatch = 16;
 constexpr std::size_t kMaxPemHeaderLength = 80;
+// The maximum number of matches whose buffer findKinds keeps for the thread's next text (24 KiB).
+constexpr std::size_t kMaxKeptMatches = 1024;
 
-bool isEmailLocalChar(char c) {
-  return isAsciiLetter(c) || isDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+// ASCII letters and digits, and the given symbols, as one lookup per byte: the email check reads
+// a whole address through them.
+constexpr std::array<bool, 256> makeAddressChars(std::string_view symbols) {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[static_cast<std::size_t>(c)] =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  for (const char symbol : symbols) table[static_cast<unsigned char>(symbol)] = true;
+  return table;
 }
 
-bool isDomainChar(char c) { return isAsciiLetter(c) || isDigit(c) || c == '-' || c == '.'; }
+constexpr std::array<bool, 256> kEmailLocalChars = makeAddressChars("._%+-");
+constexpr std::array<bool, 256> kDomainChars = makeAddressChars("-.");
+
+bool isEmailLocalChar(char c) { return kEmailLocalChars[static_cast<unsigned char>(c)]; }
+
+bool isDomainChar(char c) { return kDomainChars[static_cast<unsigned char>(c)]; }
 
 // An address around the `@` at `at`: a local part before it, and a domain after it with at least
 // one dot and a top-level label of two or more letters.
@@ -229,8 +239,63 @@ std::size_t scanFromSymbol(std::string_view text, std::size_t i, Matches& out) {
   }
 }
 
+// Whether a scanner other than the person-name check may match at the capitalised word at `at`:
+// a key prefix, the two letters and two digits that start an IBAN, or the colon of an IPv6
+// address. The check accepts a superset of what those scanners accept at a capital.
+bool mayStartOtherThanName(std::string_view text, std::size_t at) {
+  const bool iban_start = text.size() - at > 3 && isAsciiLetter(text[at]) &&
+                          isAsciiLetter(text[at + 1]) && isDigit(text[at + 2]) &&
+                          isDigit(text[at + 3]);
+  return iban_start || startsLikeSecret(text, at) || mayStartIpv6(text, at);
+}
+
+/// What lets a scan for the kinds of the matches leave checks out. A scan for every match keeps
+/// it as it starts.
+struct KindsScan {
+  /// The kinds found so far. Stays empty when every match is wanted.
+  PiiKinds known;
+  /// The start of the first word of a name run that may start another scanner's match (see
+  /// nameRunEnd). The words of that run before it get the whole name check.
+  std::size_t other_start_in_run = 0;
+};
+
+// The end of the run of capitalised words from `begin` in which scanPersonName may take each word
+// as the surname of the one before ("Anna Maria Smith"). Scanned word by word, such a run gives
+// person names and nothing else, and scanning goes on at its end whatever the name checks
+// decide, so once a name is known the whole run can be passed over. A run in which a word after
+// the first may start another scanner's match cannot: then this returns `begin` and sets
+// `other_start` to that word.
+std::size_t nameRunEnd(std::string_view text, std::size_t begin, std::size_t& other_start) {
+  std::size_t end = wordEnd(text, begin);
+  for (;;) {
+    const std::string_view next = nextCapitalisedWord(text, end);
+    if (next.empty()) return end;
+    const auto next_begin = static_cast<std::size_t>(next.data() - text.data());
+    if (mayStartOtherThanName(text, next_begin)) {
+      other_start = next_begin;
+      return begin;
+    }
+    end = next_begin + next.size();
+  }
+}
+
+// The person-name check at the capitalised word at `begin`. Once a name is known, a run of
+// capitalised words that gives nothing but names is passed over unchecked.
+std::size_t checkName(std::string_view text, std::size_t begin, const NameGazetteer& names,
+                      KindsScan& scan, Matches& out) {
+  // The words before a known start of another match keep the whole check, so that no run is
+  // read again from each of its words.
+  if (scan.known.test(static_cast<std::size_t>(PiiKind::PersonName)) &&
+      begin >= scan.other_start_in_run) {
+    const std::size_t run_end = nameRunEnd(text, begin, scan.other_start_in_run);
+    if (run_end != begin) return run_end;
+  }
+  return scanPersonName(text, begin, hashedWordEnd(text, begin), names, out);
+}
+
 // Checks the scanners that may start at the first character of a word.
-std::size_t scanFromWord(std::string_view text, std::size_t i, const NameGazetteer& names, Matches& out) {
+std::size_t scanFromWord(std::string_view text, std::size_t i, const NameGazetteer& names,
+                         KindsScan& scan, Matches& out) {
   const char c = text[i];
   std::size_t next = i;
   if (isDigit(c)) {
@@ -242,35 +307,38 @@ std::size_t scanFromWord(std::string_view text, std::size_t i, const NameGazette
     next = trySecret(text, i, out);
     if (next == i) next = tryIban(text, i, out);
     if (next == i && isHexDigit(c)) next = tryIpv6(text, i, out);
-    if (next == i && isUpper(c)) next = scanPersonName(text, i, hashedWordEnd(text, i), names, out);
+    if (next == i && isUpper(c)) next = checkName(text, i, names, scan, out);
     return next;
   }
   // A Latin-1 letter such as "É" (U+00C0 to U+00DE are C3 80 to C3 9E) may start a name.
-  if (c == '\xC3') next = scanPersonName(text, i, hashedWordEnd(text, i), names, out);
+  if (c == '\xC3') next = checkName(text, i, names, scan, out);
   return next;
 }
 
-// Runs the scanners that may start at `at` and returns where scanning goes on.
-std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& names, Matches& out) {
+// Runs the scanners that may start at `at` and returns where scanning goes on. A check whose only
+// outcome is a match of a kind in `scan.known` is left out.
+std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& names,
+                   KindsScan& scan, Matches& out) {
   const bool word_start = at == 0 || !isWordChar(text[at - 1]);
   std::size_t next = at;
   if (!isWordChar(text[at])) {
     if (text[at] == '@') {
-      tryEmail(text, at, out);
+      // The email check does not move the scan on, so it changes nothing but its own kind.
+      if (!scan.known.test(static_cast<std::size_t>(PiiKind::Email))) tryEmail(text, at, out);
     } else if (word_start) {
       next = scanFromSymbol(text, at, out);
     }
     return std::max(next, at + 1);
   }
   // A scanner may stop inside a word ("12abc"), and the rest of that word starts nothing.
-  if (word_start) next = scanFromWord(text, at, names, out);
+  if (word_start) next = scanFromWord(text, at, names, scan, out);
   return next > at ? next : wordEnd(text, at);
 }
 
-}  // namespace
-
-std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
-  Matches out;
+// Appends the matches in `text` to `out`, in the order the scanners find them: every match, or
+// with `kinds_only` at least one of each kind that every match would have.
+void scanAll(std::string_view text, const NameGazetteer& names, bool kinds_only, Matches& out) {
+  KindsScan scan;
   std::size_t next = 0;
   std::array<std::uint64_t, kMarkedBlocksPerBatch> marks;
   for (std::size_t batch = 0; batch < text.size(); batch += marks.size() * kCandidateBlockBytes) {
@@ -282,18 +350,36 @@ std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
         const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(candidates));
         // A scanner that matched or passed a word returned where scanning goes on.
         if (at < next) continue;
-        next = scanAt(text, at, names_, out);
+        const std::size_t found_before = out.size();
+        next = scanAt(text, at, names, scan, out);
+        if (!kinds_only) continue;
+        for (std::size_t m = found_before; m < out.size(); ++m)
+          scan.known.set(static_cast<std::size_t>(out[m].kind));
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<PiiMatch> PiiDetector::findAll(std::string_view text) const {
+  Matches out;
+  scanAll(text, names_, /*kinds_only=*/false, out);
   // The email check looks back over a local part that the loop had already passed.
   std::sort(out.begin(), out.end(), [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });
   return out;
 }
 
 PiiKinds PiiDetector::findKinds(std::string_view text) const {
+  // The kinds do not depend on the order of the matches, so they are not sorted, and the buffer
+  // is kept per thread so that a request's messages reuse its memory.
+  thread_local Matches matches;
+  matches.clear();
+  scanAll(text, names_, /*kinds_only=*/true, matches);
   PiiKinds kinds;
-  for (const auto& match : findAll(text)) kinds.set(static_cast<std::size_t>(match.kind));
+  for (const auto& match : matches) kinds.set(static_cast<std::size_t>(match.kind));
+  // A text full of matches does not keep its buffer for the rest of the thread's life.
+  if (matches.capacity() > kMaxKeptMatches) Matches().swap(matches);
   return kinds;
 }
 

@@ -145,9 +145,38 @@ bool mayStartSsnOrIpv4(std::string_view text, std::size_t at) {
   return text[at + 1] == '.' || text[at + 2] == '.' || text[at + 3] == '.' || text[at + 3] == '-';
 }
 
+// Returns the end of the digit run at `at` when that run alone is the whole number and too short
+// for any numeric PII, else `at`. Every scanner below then finds nothing and returns that end:
+// fewer than kShortestTightPii digits make no phone number, card, SSN or IPv4 address, and the
+// bytes after the run continue no group. That is, no `)` or extension `x` follows, and no space,
+// `.` or `-` before a digit or `(`, nor a `.` or `-` before another one, which would extend a
+// tight token. "4,218", "37 regions" and "Document 12." stop here.
+std::size_t shortLoneNumberEnd(std::string_view text, std::size_t at) {
+  std::size_t end = at;
+  while (end < text.size() && isDigit(text[end])) ++end;
+  if (end - at >= kShortestTightPii) return at;
+  if (end == text.size()) return end;
+  const char after = text[end];
+  if (after == ')' || after == 'x') return at;
+  if (after != ' ' && after != '.' && after != '-') return end;
+  if (end + 1 == text.size()) return end;
+  const char second = text[end + 1];
+  if (isDigit(second) || second == '(') return at;
+  if (after != ' ' && (second == '.' || second == '-')) return at;
+  return end;
+}
+
 }  // namespace
 
 std::size_t scanNumber(std::string_view text, std::size_t at, Matches& out) {
+  if (isDigit(text[at])) {
+    const std::size_t lone_end = shortLoneNumberEnd(text, at);
+    if (lone_end != at) return lone_end;
+  }
+  return scanNumberWithoutShortcut(text, at, out);
+}
+
+std::size_t scanNumberWithoutShortcut(std::string_view text, std::size_t at, Matches& out) {
   // Most numbers in prose are shorter than either form or have neither separator where it would
   // be, and skip both checks.
   if (isDigit(text[at]) && mayStartSsnOrIpv4(text, at)) {

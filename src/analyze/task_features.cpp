@@ -45,6 +45,28 @@ constexpr std::array<unsigned char, 256> kFoldedWordBytes = [] {
   return folded;
 }();
 
+// Hashes the word that starts at `begin` into `token` and returns its end. Without `Bounded` the
+// caller guarantees a non-word byte between `begin` and the end of the text, which ends the loop
+// without a test of the position against the size.
+template <bool Bounded>
+std::size_t hashWord(std::string_view text, std::size_t begin, FoldedWordHasher& token) {
+  std::size_t at = begin;
+  for (; !Bounded || at < text.size(); ++at) {
+    const unsigned char folded = kFoldedWordBytes[static_cast<unsigned char>(text[at])];
+    if (folded == 0) break;
+    token.addLowercase(folded);
+  }
+  return at;
+}
+
+// The end of the text without a word that runs to its end: every word that starts before it also
+// ends before it.
+std::size_t guardedEnd(std::string_view text) {
+  std::size_t end = text.size();
+  while (end > 0 && kFoldedWordBytes[static_cast<unsigned char>(text[end - 1])] != 0) --end;
+  return end;
+}
+
 bool isDigitRun(std::string_view text, std::size_t begin, std::size_t end) {
   for (std::size_t at = begin; at < end; ++at) {
     if (static_cast<unsigned char>(text[at] - '0') >= 10) return false;
@@ -83,6 +105,7 @@ template <typename Visit>
 void visitTaskFeatures(std::string_view text, Visit& visit) {
   static const std::uint64_t kNumberHash = hashFoldedWord("\x01" "number");
   std::uint64_t previous = hashFoldedWord("\x01" "start");
+  const std::size_t guarded_end = guardedEnd(text);
   std::size_t i = 0;
   while (i < text.size()) {
     const CharKind kind = kindOf(text[i]);
@@ -95,11 +118,8 @@ void visitTaskFeatures(std::string_view text, Visit& visit) {
     bool digits_only = false;
     if (kind == CharKind::Word) {
       const std::size_t begin = i;
-      for (; i < text.size(); ++i) {
-        const unsigned char folded = kFoldedWordBytes[static_cast<unsigned char>(text[i])];
-        if (folded == 0) break;
-        token.addLowercase(folded);
-      }
+      i = begin < guarded_end ? hashWord<false>(text, begin, token)
+                              : hashWord<true>(text, begin, token);
       // Most words start with a letter, so only a word that starts with a digit is read again.
       const bool starts_with_digit = static_cast<unsigned char>(text[begin] - '0') < 10;
       digits_only = starts_with_digit && isDigitRun(text, begin + 1, i);

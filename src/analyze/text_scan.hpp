@@ -56,12 +56,25 @@ struct HashedWord {
   std::uint64_t hash = 0;
 };
 
+/// Maps each word byte (see isWordChar) to its form as FoldedWordHasher::add folds it, and every
+/// other byte to 0, so that one lookup both ends a word and folds its bytes.
+inline constexpr std::array<unsigned char, 256> kFoldedWordChars = [] {
+  std::array<unsigned char, 256> folded{};
+  for (int c = 1; c < 256; ++c) {
+    if (!kWordChars[static_cast<std::size_t>(c)]) continue;
+    folded[static_cast<std::size_t>(c)] =
+        static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return folded;
+}();
+
 /// Finds the word's end and hashes it in one pass, so a gazetteer lookup need not read it again.
 inline HashedWord hashedWordEnd(std::string_view text, std::size_t at) {
   FoldedWordHasher hasher;
-  while (at < text.size() && isWordChar(text[at])) {
-    hasher.add(text[at]);
-    ++at;
+  for (; at < text.size(); ++at) {
+    const unsigned char folded = kFoldedWordChars[static_cast<unsigned char>(text[at])];
+    if (folded == 0) break;
+    hasher.addLowercase(folded);
   }
   return {at, hasher.value()};
 }
@@ -113,6 +126,19 @@ std::uint64_t markPiiCandidatesWith(CandidateReader reader, std::string_view tex
 
 /// The matches found so far, which the scanners append in order of position.
 using Matches = std::vector<PiiMatch>;
+
+/// Checks for an SSN, an IPv4 address, a payment card or a phone number at `at`, a digit, `+` or
+/// `(`, and returns where scanning goes on. A short number that ends alone ("37 regions") returns
+/// before the digit groups are read.
+std::size_t scanNumber(std::string_view text, std::size_t at, Matches& out);
+
+/// scanNumber without the return for a short lone number, for the test that compares the two.
+std::size_t scanNumberWithoutShortcut(std::string_view text, std::size_t at, Matches& out);
+
+/// The capitalised word after the one ending at `end`, past one space and an optional middle
+/// initial ("Faina D. Yefremova"): the word that scanPersonName may take as the surname. Empty
+/// when there is none.
+std::string_view nextCapitalisedWord(std::string_view text, std::size_t end);
 
 /// Checks for a person name at the capitalised word from `begin` to `word.end` and returns where
 /// scanning goes on (past a surname that belongs to the match).

@@ -191,27 +191,40 @@ ScannedWords& scannedWordsScratch() {
   return scanned;
 }
 
+// Hashes the word that starts at `begin` as fnv1a over its lowercased bytes would, and returns its
+// end. Without `Bounded` the caller guarantees a non-word byte between `begin` and the end of the
+// text, which ends the loop without a test of the position against the size.
+template <bool Bounded>
+std::size_t hashWord(std::string_view text, std::size_t begin, std::uint64_t& hash) {
+  std::size_t at = begin;
+  for (; !Bounded || at < text.size(); ++at) {
+    const char lower = kWordBytes[static_cast<unsigned char>(text[at])];
+    if (lower == 0) break;
+    hash = (hash ^ static_cast<unsigned char>(lower)) * kFnvPrime;
+  }
+  return at;
+}
+
 }  // namespace
 
 void scanWords(std::string_view text, ScannedWords& out) {
   out.text = text;
   out.words.clear();
+  // Every word that starts before the text's last non-word byte ends at or before it.
+  std::size_t guarded_end = text.size();
+  while (guarded_end > 0 && kWordBytes[static_cast<unsigned char>(text[guarded_end - 1])] != 0)
+    --guarded_end;
   std::uint64_t previous_word = 0;
   std::size_t position = 0;
   while (position < text.size()) {
     while (position < text.size() && kWordBytes[static_cast<unsigned char>(text[position])] == 0)
       ++position;
     if (position >= text.size()) break;
-    // The word is hashed while it is scanned, as fnv1a over its lowercased bytes would hash it,
-    // so that no word is copied here.
+    // The word is hashed while it is scanned, so that no word is copied here.
     const std::size_t begin = position;
     std::uint64_t word_hash = kFnvOffset ^ kWordSeed;
-    char lower = 0;
-    while (position < text.size() &&
-           (lower = kWordBytes[static_cast<unsigned char>(text[position])]) != 0) {
-      word_hash = (word_hash ^ static_cast<unsigned char>(lower)) * kFnvPrime;
-      ++position;
-    }
+    position = begin < guarded_end ? hashWord<false>(text, begin, word_hash)
+                                   : hashWord<true>(text, begin, word_hash);
     out.words.push_back(ScannedWord{
         mix(word_hash), mix(previous_word * 31 + word_hash + kBigramSeed), begin, position});
     previous_word = word_hash;

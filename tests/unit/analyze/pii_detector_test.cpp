@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,59 @@ TEST(PiiDetector, ReportsKindsOfMixedText) {
   EXPECT_TRUE(detector.findKinds("The weather is nice and 42 is a number.").none());
 }
 
+// The kinds of every match that findAll returns: the plain path that findKinds must agree with.
+PiiKinds kindsOfAllMatches(const PiiDetector& detector, std::string_view text) {
+  PiiKinds kinds;
+  for (const auto& match : detector.findAll(text)) kinds.set(static_cast<std::size_t>(match.kind));
+  return kinds;
+}
+
+// Once a name is found, findKinds passes over runs of capitalised words without the name check,
+// except where a word of the run may start another match. In these texts the name check takes
+// "Fe80" or "Gb82" as a surname, so no address or IBAN starts there, or leaves them to be scanned.
+TEST(PiiDetector, FindKindsAgreesAfterKnownName) {
+  const PiiDetector detector(smallGazetteer());
+  const std::string iban = "Gb82 WEST 1234 5698 7654 32";
+  const std::vector<std::string> texts = {
+      "Maria Garcia wrote. Dear Anna Fe80::1 replied.",
+      "Maria Garcia wrote. Dear Anna Bob Fe80::1 replied.",
+      "Maria Garcia wrote. Anna Fe80::1 replied.",
+      "Maria Garcia wrote. Dear Anna " + iban + " paid.",
+      "Maria Garcia wrote. Dear Anna Bob " + iban + " paid.",
+      "Maria Garcia wrote. Anna " + iban + " paid.",
+      "Maria Garcia wrote. Dear Anna D. Fe80::1 replied.",
+  };
+  for (const auto& text : texts)
+    EXPECT_EQ(detector.findKinds(text), kindsOfAllMatches(detector, text)) << text;
+  // The texts reach both outcomes: a surname that hides an address, and an address scanned.
+  EXPECT_FALSE(
+      kindsOfAllMatches(detector, texts[0]).test(static_cast<std::size_t>(PiiKind::IpAddress)));
+  EXPECT_TRUE(
+      kindsOfAllMatches(detector, texts[1]).test(static_cast<std::size_t>(PiiKind::IpAddress)));
+  EXPECT_TRUE(kindsOfAllMatches(detector, texts[5]).test(static_cast<std::size_t>(PiiKind::Iban)));
+}
+
+TEST(PiiDetector, FindKindsAgreesOnRandomNameRuns) {
+  const PiiDetector detector(smallGazetteer());
+  // Names, cues, initials, capitalised words that start an IPv6 address, an IBAN or a key, and
+  // other kinds, so that name runs meet every way another scanner may start inside them.
+  static const std::string kPieces[] = {
+      "Maria", "Garcia", "Yefremova", "Will", "Smith", "Anna", "Bob", "Élodie", "\xC3\x89",
+      "Dear", "Mr", "Dr.", "hi", "my name is", "Name:", "D.", "Fe80::1", "Abcd:ef01::1", "Ab12",
+      "Gb82 WEST 1234 5698 7654 32", "GB82 WEST 1234 5698 7654 32", "Akia", "AKIAIOSFODNN7EXAMPLE",
+      "jane.doe@mail.example.org", "Maria@mail.org", "4111 1111 1111 1111", "12", "the", " ", " ",
+      " ", ". ", ", ", "\n"};
+  std::mt19937 random(20261207);
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(kPieces) - 1);
+  std::uniform_int_distribution<int> length(1, 40);
+  for (int i = 0; i < 20'000; ++i) {
+    std::string text;
+    for (int pieces = length(random); pieces > 0; --pieces)
+      text += kPieces[pick(random)] + std::string(" ");
+    ASSERT_EQ(detector.findKinds(text), kindsOfAllMatches(detector, text)) << text;
+  }
+}
+
 // Runs that a scanner reads past its start ("1:1:1:...", "1.1.1...") must not be rescanned from
 // each of their words. A quadratic scan of these 200 KB texts takes minutes, a linear one
 // milliseconds, so the generous limit does not depend on the machine's speed.
@@ -157,6 +211,15 @@ TEST(PiiDetector, LongRunsScanInLinearTime) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_LT(elapsed, std::chrono::seconds(2)) << text.substr(0, 12) << "... found " << matches.size();
   }
+  // After a known name, findKinds must not walk a long run of capitalised words again from each
+  // of its words to the address at its end.
+  std::string name_run = "Maria Garcia wrote.";
+  for (int i = 0; i < 60'000; ++i) name_run += " Ab";
+  name_run += " Fe80::1";
+  const auto start = std::chrono::steady_clock::now();
+  const PiiKinds kinds = detector.findKinds(name_run);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2))
+      << "name run, kinds " << kinds;
 }
 
 }  // namespace
