@@ -72,9 +72,10 @@ std::string OutgoingRequest::head() const {
   out += " HTTP/1.1\r\n";
   out += fields_;
 
-  if (!body_.empty() || !bodyIsOptional(method_)) {
+  const std::string& sent_body = body();
+  if (!sent_body.empty() || !bodyIsOptional(method_)) {
     ContentLengthBuffer line;
-    out += contentLengthLine(line, body_.size());
+    out += contentLengthLine(line, sent_body.size());
   }
   out += "\r\n";
   return out;

@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <utility>
+
 
 namespace pointsman::upstream {
 
@@ -45,33 +48,36 @@ std::string spliceModel(const std::string& body, const std::string& model) {
   return document.dump();
 }
 
-/// Returns the client's body for a deployment whose upstream id is `model`. Most requests name that
-/// id already, and then the body is sent as it is, without a scan for the member.
-std::string bodyForModel(const ExecutionRequest& request, const std::string& model) {
-  if (!request.body_model.empty() && request.body_model == model) return *request.body;
+/// Returns the body for a deployment whose upstream id is `model`, or nullopt when the client's
+/// bytes go as they are. Most requests name that id already, and then they need neither a scan
+/// for the member nor a copy.
+std::optional<std::string> rewrittenBody(const ExecutionRequest& request, const std::string& model) {
+  if (!request.body_model.empty() && request.body_model == model) return std::nullopt;
   return spliceModel(*request.body, model);
 }
 
-/// The path under the base URL and the body, in the provider's format.
-std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(const ExecutionRequest& request,
-                                                                                const route::Candidate& candidate,
-                                                                                const http::Url& url) {
+/// The path under the base URL, and the body in the provider's format. A body of nullopt is the
+/// client's own.
+using TargetAndBody = std::pair<std::string, std::optional<std::string>>;
+
+std::variant<TargetAndBody, UpstreamError> targetAndBody(const ExecutionRequest& request,
+                                                         const route::Candidate& candidate, const http::Url& url) {
   const auto& provider = *candidate.provider;
   const auto& model = candidate.deployment->model;
   if (provider.type == config::ProviderType::AzureOpenAi) {
     // Azure names the deployment in the path and ignores `model` in the body.
-    return std::pair{url.base_path + "/openai/deployments/" + model + request.upstream_path +
-                         "?api-version=" + provider.api_version,
-                     bodyForModel(request, model)};
+    return TargetAndBody{url.base_path + "/openai/deployments/" + model + request.upstream_path +
+                             "?api-version=" + provider.api_version,
+                         rewrittenBody(request, model)};
   }
   if (provider.type == config::ProviderType::OpenAi) {
     std::string target = url.base_path + request.upstream_path;
     if (!url.query.empty()) target += "?" + url.query;
-    return std::pair{std::move(target), bodyForModel(request, model)};
+    return TargetAndBody{std::move(target), rewrittenBody(request, model)};
   }
 
   if (request.client_format == api::WireFormat::Anthropic && request.messages_body) {
-    return std::pair{url.base_path + request.messages_path, spliceModel(*request.messages_body, model)};
+    return TargetAndBody{url.base_path + request.messages_path, spliceModel(*request.messages_body, model)};
   }
   if (request.endpoint != api::Endpoint::ChatCompletions) {
     return clientError(api::ApiError::invalidRequest("Deployment `" + candidate.deployment->name +
@@ -81,7 +87,7 @@ std::variant<std::pair<std::string, std::string>, UpstreamError> targetAndBody(c
   const anthropic::MessagesRequestSettings settings{model, static_cast<std::int64_t>(candidate.deployment->max_tokens)};
   auto translated = anthropic::toMessagesRequest(chat, settings);
   if (auto* error = std::get_if<api::ApiError>(&translated)) return clientError(*error);
-  return std::pair{url.base_path + "/v1/messages", std::move(std::get<std::string>(translated))};
+  return TargetAndBody{url.base_path + "/v1/messages", std::move(std::get<std::string>(translated))};
 }
 
 void setCredentials(http::OutgoingRequest& message, const config::ProviderConfig& provider,
@@ -108,7 +114,7 @@ std::variant<http::OutgoingRequest, UpstreamError> buildUpstreamRequest(const Ex
   const auto& provider = *candidate.provider;
   auto built = targetAndBody(request, candidate, url);
   if (auto* error = std::get_if<UpstreamError>(&built)) return std::move(*error);
-  auto& [target, body] = std::get<std::pair<std::string, std::string>>(built);
+  auto& [target, body] = std::get<TargetAndBody>(built);
 
   // The message starts empty, so its own fields are added without set()'s search for an earlier
   // value. The configured and forwarded headers below may still replace them.
@@ -126,7 +132,11 @@ std::variant<http::OutgoingRequest, UpstreamError> buildUpstreamRequest(const Ex
     if (const auto value = request.client_request->fields().find(name)) message.set(name, *value);
   }
 
-  message.body() = std::move(body);
+  if (body) {
+    message.body() = std::move(*body);
+  } else {
+    message.borrowBody(*request.body);
+  }
   return message;
 }
 

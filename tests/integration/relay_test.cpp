@@ -159,6 +159,22 @@ TEST_F(Relay, RewrittenBodyHasExactContentLength) {
   EXPECT_EQ(sent["messages"], json::parse(prettyBody)["messages"]);
 }
 
+// A body that already names the deployment's upstream id goes out as the client's own bytes,
+// which the gateway borrows instead of copying. Its Content-Length must still be the body's.
+TEST_F(Relay, BodyNamingTheUpstreamIdGoesOutUnchanged) {
+  startGateway(defaultConfig().deployment(kUpstreamModel, "primary", kUpstreamModel, "context: 128000").yaml());
+  const std::string clientBody = std::string(R"({ "model" : ")") + kUpstreamModel +
+                                 R"(", "messages":[{"role":"user","content":"caf\u00e9"}], "top_k": 2.50 })";
+
+  HttpResponse response = postChat(clientBody);
+
+  ASSERT_EQ(response.status, 200) << response.body;
+  ASSERT_EQ(primary_.requestCount(), 1u);
+  RecordedRequest upstream = primary_.requests().front();
+  EXPECT_EQ(upstream.body, clientBody);
+  EXPECT_EQ(upstream.header("content-length"), std::to_string(clientBody.size()));
+}
+
 // Either the gateway decodes the upstream's gzip and sends plain JSON, or it sends gzip with a
 // matching Content-Encoding. Either way the headers must describe the bytes the client gets.
 TEST_F(Relay, GzipUpstreamAnswerMatchesItsHeaders) {

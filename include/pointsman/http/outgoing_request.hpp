@@ -34,8 +34,21 @@ class OutgoingRequest {
 
   [[nodiscard]] const std::string& method() const { return method_; }
   [[nodiscard]] const std::string& target() const { return target_; }
-  [[nodiscard]] std::string& body() { return body_; }
-  [[nodiscard]] const std::string& body() const { return body_; }
+  /// The body for writing. A borrowed body (see borrowBody) is copied first, so the request owns
+  /// what it changes.
+  [[nodiscard]] std::string& body() {
+    if (borrowed_body_ != nullptr) {
+      body_ = *borrowed_body_;
+      borrowed_body_ = nullptr;
+    }
+    return body_;
+  }
+  /// The body to send: the borrowed one, else the one the request owns.
+  [[nodiscard]] const std::string& body() const { return borrowed_body_ ? *borrowed_body_ : body_; }
+
+  /// Sends `body` without a copy, so `body` must outlive the request. A relayed request usually
+  /// sends the client's bytes unchanged, and a copy would cost an allocation per request.
+  void borrowBody(const std::string& body) { borrowed_body_ = &body; }
 
   /// The request line, the fields in the order they were added, the Content-Length of the body
   /// and the blank line. A body-less GET, HEAD or DELETE gets no Content-Length, as with Beast's
@@ -56,6 +69,7 @@ class OutgoingRequest {
   /// "Name: value\r\n" lines, back to back.
   std::string fields_;
   std::string body_;
+  const std::string* borrowed_body_ = nullptr;
 };
 
 }  // namespace pointsman::http

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 namespace pointsman::http {
 namespace {
 
@@ -119,6 +122,21 @@ TEST(OutgoingRequest, FieldLookupMissesNamesThatOnlyShareAPrefix) {
   EXPECT_EQ(request.field("x-request-id"), "abc123");
   EXPECT_FALSE(request.field("x-request"));
   EXPECT_EQ(request.field("X-Request-Id-Extra"), "other");
+}
+
+// A borrowed body goes out as it is. Writing to it gives the request its own copy, so the
+// borrowed bytes stay as they were.
+TEST(OutgoingRequest, BorrowedBodyIsCopiedBeforeAChange) {
+  const std::string client_body = R"({"model":"m"})";
+  OutgoingRequest request{"POST", "/v1/chat/completions"};
+  request.borrowBody(client_body);
+
+  EXPECT_EQ(std::as_const(request).body().data(), client_body.data());
+  EXPECT_EQ(parseWire(request).body(), client_body);
+
+  request.body() += " ";
+  EXPECT_EQ(std::as_const(request).body(), client_body + " ");
+  EXPECT_EQ(client_body, R"({"model":"m"})");
 }
 
 }  // namespace
