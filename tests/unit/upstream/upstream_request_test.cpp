@@ -12,6 +12,8 @@ namespace {
 struct BuiltBody {
   std::string body;
   std::string target;
+  /// The body the request sends points at the client's bytes, which it borrows.
+  bool borrowed = false;
 };
 
 /// Builds the upstream request of an OpenAI-compatible deployment whose upstream id is
@@ -31,8 +33,8 @@ BuiltBody build(const std::string& client_body, std::string_view body_model,
   request.body = &client_body;
   request.body_model = body_model;
   auto built = buildUpstreamRequest(request, candidate, *url);
-  auto& message = std::get<http::OutgoingRequest>(built);
-  return {message.body(), std::string(message.target())};
+  const auto& message = std::get<http::OutgoingRequest>(built);
+  return {message.body(), std::string(message.target()), message.body().data() == client_body.data()};
 }
 
 TEST(UpstreamRequest, UpstreamIdKeepsTheBody) {
@@ -44,13 +46,16 @@ TEST(UpstreamRequest, UpstreamIdKeepsTheBody) {
 
   EXPECT_EQ(built.body, body);
   EXPECT_EQ(built.target, "/v1/chat/completions");
+  EXPECT_TRUE(built.borrowed);
 }
 
 TEST(UpstreamRequest, RouteNameIsReplaced) {
   const std::string body = R"({"model":"fast","messages":[],"vendor_field":1.50})";
 
-  EXPECT_EQ(build(body, "fast", "gpt-4o").body,
-            R"({"model":"gpt-4o","messages":[],"vendor_field":1.50})");
+  const auto built = build(body, "fast", "gpt-4o");
+
+  EXPECT_EQ(built.body, R"({"model":"gpt-4o","messages":[],"vendor_field":1.50})");
+  EXPECT_FALSE(built.borrowed);
 }
 
 TEST(UpstreamRequest, UnknownBodyModelIsSpliced) {
