@@ -23,7 +23,8 @@ bool isFramingField(std::string_view name) {
 }
 
 /// Beast's set() replaces a field, so only the last header of each name is written.
-bool replacedLater(const HeaderList& headers, std::size_t index) {
+template <class Headers>
+bool replacedLater(const Headers& headers, std::size_t index) {
   for (std::size_t later = index + 1; later < headers.size(); ++later) {
     if (sameToken(headers[later].first, headers[index].first)) return true;
   }
@@ -52,8 +53,11 @@ std::string_view contentLengthLine(ContentLengthBuffer& buffer, std::size_t leng
   return std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
 }
 
-std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
-                         const ResponseFraming& framing) {
+namespace {
+
+template <class Headers>
+std::string buildResponseHead(unsigned status, unsigned version, const Headers& headers,
+                              const ResponseFraming& framing) {
   const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
   telemetry::TextBuilder<2048> out;
 
@@ -82,6 +86,18 @@ std::string responseHead(unsigned status, unsigned version, const HeaderList& he
   }
   out.append("\r\n");
   return out.take();
+}
+
+}  // namespace
+
+std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
+                         const ResponseFraming& framing) {
+  return buildResponseHead(status, version, headers, framing);
+}
+
+std::string responseHead(unsigned status, unsigned version, std::span<const HeaderView> headers,
+                         const ResponseFraming& framing) {
+  return buildResponseHead(status, version, headers, framing);
 }
 
 }  // namespace pointsman::http

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,10 @@ struct ResponseFraming {
 /// same name, and Connection, Content-Length and Transfer-Encoding follow `framing`, whatever
 /// `headers` contains.
 std::string responseHead(unsigned status, unsigned version, const HeaderList& headers,
+                         const ResponseFraming& framing);
+
+/// The same head for headers stored elsewhere.
+std::string responseHead(unsigned status, unsigned version, std::span<const HeaderView> headers,
                          const ResponseFraming& framing);
 
 }  // namespace pointsman::http

@@ -204,7 +204,8 @@ asio::awaitable<bool> ServerSession::sendRemainder(ConstBufferSpan wire, std::si
   co_return !error;
 }
 
-asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList headers, std::string body) {
+template <class Headers>
+asio::awaitable<bool> ServerSession::sendWhole(unsigned status, Headers headers, std::string body) {
   if (clientGone()) co_return false;
 
   const ResponseFraming framing{!close_after_response_ && !listener_.draining(), body.size()};
@@ -214,6 +215,15 @@ asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList he
   std::size_t sent = 0;
   if (sendAtOnce(wire, sent)) co_return !client_gone_;
   co_return co_await sendRemainder(wire, sent);
+}
+
+asio::awaitable<bool> ServerSession::sendResponse(unsigned status, HeaderList headers, std::string body) {
+  return sendWhole(status, std::move(headers), std::move(body));
+}
+
+asio::awaitable<bool> ServerSession::sendResponseViews(unsigned status, std::span<const HeaderView> headers,
+                                                       std::string body) {
+  return sendWhole(status, headers, std::move(body));
 }
 
 asio::awaitable<bool> ServerSession::startStream(unsigned status, HeaderList headers) {

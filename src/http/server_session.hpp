@@ -31,6 +31,8 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
 
   boost::asio::awaitable<bool> sendResponse(unsigned status, HeaderList headers,
                                             std::string body) override;
+  boost::asio::awaitable<bool> sendResponseViews(unsigned status, std::span<const HeaderView> headers,
+                                                 std::string body) override;
   boost::asio::awaitable<bool> startStream(unsigned status, HeaderList headers) override;
   boost::asio::awaitable<bool> sendStreamData(std::string_view bytes) override;
   boost::asio::awaitable<bool> endStream() override;
@@ -56,6 +58,10 @@ class ServerSession : public ResponseWriter, public std::enable_shared_from_this
                                               const char* code);
   void startDisconnectWatch();
   void stopDisconnectWatch();
+  /// Sends a whole response. `Headers` is a HeaderList or a span of HeaderView, taken by value so
+  /// that the list lives in the coroutine's frame.
+  template <class Headers>
+  boost::asio::awaitable<bool> sendWhole(unsigned status, Headers headers, std::string body);
   using ConstBufferSpan = std::span<const boost::asio::const_buffer>;
   /// Sends what the socket takes without waiting. Returns true when nothing is left to send,
   /// because all of `wire` went out or the client is gone; `sent` gets the bytes sent.

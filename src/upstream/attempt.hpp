@@ -5,7 +5,11 @@
 #include <pointsman/upstream/plan_executor.hpp>
 #include <pointsman/upstream/provider_adapter.hpp>
 
+#include <span>
+#include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 namespace pointsman::upstream {
 
@@ -41,6 +45,24 @@ struct PlanExecutor::Attempt {
 void addFlag(std::string& flags, std::string_view flag);
 
 /// The client's response headers: the request's own plus who answered and after how many tries.
+/// The views point into `request` and `outcome`, which must outlive them, so building them copies
+/// no string. Not movable, because a view points at the attempt count stored inside.
+class ResponseHeaderViews {
+ public:
+  ResponseHeaderViews(const ExecutionRequest& request, const ExecutionOutcome& outcome, std::string_view content_type);
+  ResponseHeaderViews(const ResponseHeaderViews&) = delete;
+  ResponseHeaderViews& operator=(const ResponseHeaderViews&) = delete;
+
+  /// Appends a header whose name and value outlive this object.
+  void add(std::string_view name, std::string_view value) { views_.emplace_back(name, value); }
+  [[nodiscard]] std::span<const http::HeaderView> views() const { return views_; }
+
+ private:
+  std::string attempts_;
+  std::vector<http::HeaderView> views_;
+};
+
+/// The headers of ResponseHeaderViews as a list that owns its strings.
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type);
 

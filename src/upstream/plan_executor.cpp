@@ -419,11 +419,16 @@ asio::awaitable<std::optional<UpstreamError>> PlanExecutor::runNonStream(Attempt
   attempt.call.release();
 
   attempt.outcome.status = status;
-  auto headers = attempt.responseHeaders("application/json");
+  // The headers are views of strings that live until the send completes, because a HeaderList
+  // copied each of them.
+  ResponseHeaderViews headers(attempt.request, attempt.outcome, "application/json");
+  std::string cost;
   if (attempt.request.cost_note) {
-    headers.emplace_back("x-pointsman-cost-usd", attempt.request.cost_note(attempt.deploymentName(), attempt.outcome.usage));
+    cost = attempt.request.cost_note(attempt.deploymentName(), attempt.outcome.usage);
+    headers.add("x-pointsman-cost-usd", cost);
   }
-  if (!co_await attempt.writer.sendResponse(status, std::move(headers), std::move(body))) {
+  const bool sent = co_await attempt.writer.sendResponseViews(status, headers.views(), std::move(body));
+  if (!sent) {
     attempt.outcome.client_gone = true;
     attempt.outcome.status = 499;
   }

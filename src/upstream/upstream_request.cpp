@@ -11,17 +11,25 @@
 
 namespace pointsman::upstream {
 
+ResponseHeaderViews::ResponseHeaderViews(const ExecutionRequest& request, const ExecutionOutcome& outcome,
+                                         std::string_view content_type)
+    : attempts_(std::to_string(outcome.attempts.size())) {
+  views_.reserve(request.response_headers.size() + 5);
+  for (const auto& [name, value] : request.response_headers) views_.emplace_back(name, value);
+  views_.emplace_back("content-type", content_type);
+  views_.emplace_back("x-pointsman-deployment", outcome.deployment);
+  views_.emplace_back("x-pointsman-attempts", attempts_);
+  if (!outcome.upstream_request_id.empty()) {
+    views_.emplace_back("x-pointsman-upstream-request-id", outcome.upstream_request_id);
+  }
+}
+
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type) {
+  const ResponseHeaderViews views(request, outcome, content_type);
   http::HeaderList headers;
-  headers.reserve(request.response_headers.size() + 4);
-  headers = request.response_headers;
-  headers.emplace_back("content-type", std::string(content_type));
-  headers.emplace_back("x-pointsman-deployment", outcome.deployment);
-  headers.emplace_back("x-pointsman-attempts", std::to_string(outcome.attempts.size()));
-  if (!outcome.upstream_request_id.empty()) {
-    headers.emplace_back("x-pointsman-upstream-request-id", outcome.upstream_request_id);
-  }
+  headers.reserve(views.views().size() + 2);
+  for (const auto& [name, value] : views.views()) headers.emplace_back(name, value);
   return headers;
 }
 

@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,9 @@
 namespace pointsman::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+/// A response header whose name and value are stored elsewhere.
+using HeaderView = std::pair<std::string_view, std::string_view>;
 
 /// The client side of one request, as a handler sees it: either one complete response, or the
 /// headers of a chunked stream followed by data pieces, each written and flushed at once.
@@ -22,6 +26,13 @@ class ResponseWriter {
   /// Sends a whole response; Content-Length is computed from `body`.
   virtual boost::asio::awaitable<bool> sendResponse(unsigned status, HeaderList headers,
                                                     std::string body) = 0;
+
+  /// Sends a whole response like sendResponse, with headers that stay valid until the call
+  /// completes. This version copies them into a HeaderList. The server session writes them
+  /// straight into the response head, which spares the relay's success path a string copy per
+  /// header.
+  virtual boost::asio::awaitable<bool> sendResponseViews(unsigned status, std::span<const HeaderView> headers,
+                                                         std::string body);
 
   /// Sends the headers of a chunked response (Transfer-Encoding: chunked, no Content-Length).
   virtual boost::asio::awaitable<bool> startStream(unsigned status, HeaderList headers) = 0;

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace pointsman::http {
 namespace {
@@ -92,9 +95,29 @@ TEST(ResponseHead, FramingFieldsInTheListAreIgnored) {
 }
 
 TEST(ResponseHead, NoContentLengthWhereNoBodyIsAllowed) {
-  const auto head = responseHead(204, 11, {}, ResponseFraming{true, 0});
+  const auto head = responseHead(204, 11, HeaderList{}, ResponseFraming{true, 0});
 
   EXPECT_EQ(head, "HTTP/1.1 204 No Content\r\n\r\n");
+}
+
+// The relay's success path passes views of its headers. The head must be the one the list gives,
+// with later duplicates and framing fields handled alike.
+TEST(ResponseHead, ViewsGiveTheHeadOfTheList) {
+  HeaderList headers = typicalHeaders();
+  headers.emplace_back("Content-Type", "text/event-stream");
+  headers.emplace_back("content-length", "999");
+  headers.emplace_back("x-pointsman-trace", std::string(2100, 't'));
+  std::vector<HeaderView> views;
+  for (const auto& [name, value] : headers) views.emplace_back(name, value);
+
+  for (const bool keep_alive : {true, false}) {
+    for (const std::optional<std::size_t> length : {std::optional<std::size_t>(17), std::optional<std::size_t>()}) {
+      const ResponseFraming framing{keep_alive, length};
+      EXPECT_EQ(responseHead(200, 11, std::span<const HeaderView>(views), framing),
+                responseHead(200, 11, headers, framing))
+          << "keep_alive " << keep_alive << " chunked " << !length;
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace pointsman::upstream {
 namespace {
 
@@ -62,6 +66,25 @@ TEST(Race, CancelAllStopsEveryRacer) {
   EXPECT_TRUE(first.cancelled);
   EXPECT_TRUE(second.cancelled);
   EXPECT_FALSE(race.winner().has_value());
+}
+
+// A writer without its own sendResponseViews gets the headers as a list, in order, and the
+// race still counts the response as the attempt's.
+TEST(RaceWriter, HeaderViewsReachTheClientAsAList) {
+  BufferedWriter client;
+  Race race;
+  CancelState cancel;
+  RaceWriter writer(client, race, cancel);
+  const std::string deployment = "mini";
+  const std::vector<http::HeaderView> views = {{"content-type", "application/json"},
+                                               {"x-pointsman-deployment", deployment}};
+
+  EXPECT_TRUE(run(writer.sendResponseViews(200, views, "answer")));
+
+  const http::HeaderList expected = {{"content-type", "application/json"}, {"x-pointsman-deployment", "mini"}};
+  EXPECT_EQ(client.headers(), expected);
+  EXPECT_EQ(client.body(), "answer");
+  EXPECT_EQ(race.winner(), std::optional<std::size_t>(0));
 }
 
 }  // namespace
