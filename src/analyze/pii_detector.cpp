@@ -249,8 +249,8 @@ bool mayStartOtherThanName(std::string_view text, std::size_t at) {
   return iban_start || startsLikeSecret(text, at) || mayStartIpv6(text, at);
 }
 
-/// What lets a scan for the kinds of the matches leave checks out. A scan for every match keeps
-/// it as it starts.
+/// The state that lets a scan for the kinds of the matches leave checks out. A scan for every
+/// match keeps it as it starts.
 struct KindsScan {
   /// The kinds found so far. Stays empty when every match is wanted.
   PiiKinds known;
@@ -259,12 +259,12 @@ struct KindsScan {
   std::size_t other_start_in_run = 0;
 };
 
-// The end of the run of capitalised words from `begin` in which scanPersonName may take each word
-// as the surname of the one before ("Anna Maria Smith"). Scanned word by word, such a run gives
-// person names and nothing else, and scanning goes on at its end whatever the name checks
-// decide, so once a name is known the whole run can be passed over. A run in which a word after
-// the first may start another scanner's match cannot: then this returns `begin` and sets
-// `other_start` to that word.
+// Returns the end of the run of capitalised words from `begin` in which scanPersonName may take
+// each word as the surname of the one before ("Anna Maria Smith"). Scanned word by word, such a
+// run gives person names and nothing else, and scanning goes on at its end whatever the name
+// checks decide, so once a name is known the whole run can be passed over. A run in which a word
+// after the first may start another scanner's match cannot be passed over. Then this returns
+// `begin` and sets `other_start` to that word.
 std::size_t nameRunEnd(std::string_view text, std::size_t begin, std::size_t& other_start) {
   std::size_t end = wordEnd(text, begin);
   for (;;) {
@@ -279,7 +279,7 @@ std::size_t nameRunEnd(std::string_view text, std::size_t begin, std::size_t& ot
   }
 }
 
-// The person-name check at the capitalised word at `begin`. Once a name is known, a run of
+// Runs the person-name check at the capitalised word at `begin`. Once a name is known, a run of
 // capitalised words that gives nothing but names is passed over unchecked.
 std::size_t checkName(std::string_view text, std::size_t begin, const NameGazetteer& names,
                       KindsScan& scan, Matches& out) {
@@ -336,8 +336,9 @@ std::size_t scanAt(std::string_view text, std::size_t at, const NameGazetteer& n
 }
 
 // Appends the matches in `text` to `out`, in the order the scanners find them: every match, or
-// with `kinds_only` at least one of each kind that every match would have.
-void scanAll(std::string_view text, const NameGazetteer& names, bool kinds_only, Matches& out) {
+// with `kinds_only` at least one of each kind that every match would have. With `kinds_only` it
+// returns those kinds, and otherwise an empty set.
+PiiKinds scanAll(std::string_view text, const NameGazetteer& names, bool kinds_only, Matches& out) {
   KindsScan scan;
   std::size_t next = 0;
   std::array<std::uint64_t, kMarkedBlocksPerBatch> marks;
@@ -353,11 +354,13 @@ void scanAll(std::string_view text, const NameGazetteer& names, bool kinds_only,
         const std::size_t found_before = out.size();
         next = scanAt(text, at, names, scan, out);
         if (!kinds_only) continue;
-        for (std::size_t m = found_before; m < out.size(); ++m)
+        for (std::size_t m = found_before; m < out.size(); ++m) {
           scan.known.set(static_cast<std::size_t>(out[m].kind));
+        }
       }
     }
   }
+  return scan.known;
 }
 
 }  // namespace
@@ -375,9 +378,7 @@ PiiKinds PiiDetector::findKinds(std::string_view text) const {
   // is kept per thread so that a request's messages reuse its memory.
   thread_local Matches matches;
   matches.clear();
-  scanAll(text, names_, /*kinds_only=*/true, matches);
-  PiiKinds kinds;
-  for (const auto& match : matches) kinds.set(static_cast<std::size_t>(match.kind));
+  const PiiKinds kinds = scanAll(text, names_, /*kinds_only=*/true, matches);
   // A text full of matches does not keep its buffer for the rest of the thread's life.
   if (matches.capacity() > kMaxKeptMatches) Matches().swap(matches);
   return kinds;

@@ -70,35 +70,30 @@ struct TopLevelMembers {
   std::optional<element> user;
 };
 
-void keepFirst(std::optional<element>& slot, element value) {
-  if (!slot) slot = value;
-}
+/// Each member name that parseRequest reads, with the slot that keeps it.
+constexpr std::array<std::pair<std::string_view, std::optional<element> TopLevelMembers::*>, 10> kMemberSlots = {{
+    {"model", &TopLevelMembers::model},
+    {"messages", &TopLevelMembers::messages},
+    {"stream", &TopLevelMembers::stream},
+    {"max_tokens", &TopLevelMembers::max_tokens},
+    {"max_completion_tokens", &TopLevelMembers::max_completion_tokens},
+    {"n", &TopLevelMembers::n},
+    {"stream_options", &TopLevelMembers::stream_options},
+    {"user", &TopLevelMembers::user},
+    {"prompt", &TopLevelMembers::prompt},
+    {"input", &TopLevelMembers::input},
+}};
 
 TopLevelMembers findTopLevelMembers(object body) {
   TopLevelMembers members;
   for (const auto member : body) {
     const std::string_view key = member.key;
-    if (key == "model") {
-      ++members.model_count;
-      keepFirst(members.model, member.value);
-    } else if (key == "messages") {
-      keepFirst(members.messages, member.value);
-    } else if (key == "stream") {
-      keepFirst(members.stream, member.value);
-    } else if (key == "max_tokens") {
-      keepFirst(members.max_tokens, member.value);
-    } else if (key == "max_completion_tokens") {
-      keepFirst(members.max_completion_tokens, member.value);
-    } else if (key == "n") {
-      keepFirst(members.n, member.value);
-    } else if (key == "stream_options") {
-      keepFirst(members.stream_options, member.value);
-    } else if (key == "user") {
-      keepFirst(members.user, member.value);
-    } else if (key == "prompt") {
-      keepFirst(members.prompt, member.value);
-    } else if (key == "input") {
-      keepFirst(members.input, member.value);
+    if (key == "model") ++members.model_count;
+    for (const auto& [name, slot] : kMemberSlots) {
+      if (key != name) continue;
+      auto& first_member = members.*slot;
+      if (!first_member) first_member = member.value;
+      break;
     }
   }
   return members;

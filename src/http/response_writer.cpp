@@ -2,13 +2,17 @@
 
 namespace pointsman::http {
 
+HeaderList headerListOf(std::span<const HeaderView> views) {
+  HeaderList list;
+  list.reserve(views.size());
+  for (const auto& [name, value] : views) list.emplace_back(name, value);
+  return list;
+}
+
 // This is not a coroutine, so the list is built before it returns, while the views are valid.
 boost::asio::awaitable<bool> ResponseWriter::sendResponseViews(unsigned status, std::span<const HeaderView> headers,
                                                                std::string body) {
-  HeaderList list;
-  list.reserve(headers.size());
-  for (const auto& [name, value] : headers) list.emplace_back(name, value);
-  return sendResponse(status, std::move(list), std::move(body));
+  return sendResponse(status, headerListOf(headers), std::move(body));
 }
 
 }  // namespace pointsman::http

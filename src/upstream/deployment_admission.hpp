@@ -52,7 +52,7 @@ struct DeploymentAdmission {
 /// `may_wait` (a hedge never waits: it exists to save time). `estimated_tokens` is charged to the
 /// tpm limit. A refusal charges nothing.
 /// With `shared`, the rate limits are charged there instead of in this process.
-boost::asio::awaitable<DeploymentAdmission> admitAtDeployment(const std::string& deployment, DeploymentGuards* guards,
+boost::asio::awaitable<DeploymentAdmission> admitAtDeployment(const std::string& deployment, DeploymentGuards& guards,
                                                               std::uint64_t estimated_tokens, bool may_wait,
                                                               CancelState& cancel, SharedRateLimiter* shared);
 

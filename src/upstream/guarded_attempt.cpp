@@ -84,7 +84,7 @@ asio::awaitable<std::optional<PlanExecutor::AttemptResult>> PlanExecutor::guarde
   // A deployment without limits admits at once, and skipping the call saves a coroutine frame.
   DeploymentAdmission admitted;
   if (guards) {
-    admitted = co_await admitAtDeployment(name, guards, request.estimated_prompt_tokens, may_wait, cancel,
+    admitted = co_await admitAtDeployment(name, *guards, request.estimated_prompt_tokens, may_wait, cancel,
                                           request.shared_limits);
   }
   if (admitted.verdict != AdmissionVerdict::Admitted) {

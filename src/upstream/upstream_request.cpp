@@ -27,10 +27,7 @@ ResponseHeaderViews::ResponseHeaderViews(const ExecutionRequest& request, const 
 http::HeaderList makeResponseHeaders(const ExecutionRequest& request, const ExecutionOutcome& outcome,
                                      std::string_view content_type) {
   const ResponseHeaderViews views(request, outcome, content_type);
-  http::HeaderList headers;
-  headers.reserve(views.views().size() + 2);
-  for (const auto& [name, value] : views.views()) headers.emplace_back(name, value);
-  return headers;
+  return http::headerListOf(views.views());
 }
 
 http::HeaderList PlanExecutor::Attempt::responseHeaders(std::string_view content_type) const {

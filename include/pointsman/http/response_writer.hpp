@@ -16,6 +16,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 /// A response header whose name and value are stored elsewhere.
 using HeaderView = std::pair<std::string_view, std::string_view>;
 
+/// Copies `views` into a list that owns its strings, in the same order.
+HeaderList headerListOf(std::span<const HeaderView> views);
+
 /// The client side of one request, as a handler sees it: either one complete response, or the
 /// headers of a chunked stream followed by data pieces, each written and flushed at once.
 /// Every call returns false once the client is gone; the handler then stops.
