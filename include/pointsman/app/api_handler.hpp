@@ -55,7 +55,8 @@ class ApiHandler {
   struct RequestScope;
 
   boost::asio::awaitable<void> dispatch(RequestScope& scope, std::string_view path);
-  /// Answers every request that is not an API call: the model list, wrong methods and 404s.
+  /// Sends the response to every request that is not an API call: the model list, a 405 for a
+  /// wrong method, or a 404.
   boost::asio::awaitable<void> answerOtherRequest(RequestScope& scope, std::string_view path);
   boost::asio::awaitable<void> proxy(RequestScope& scope, std::string_view path_after_v1);
   boost::asio::awaitable<void> listModels(RequestScope& scope, std::string_view model_id);

@@ -200,7 +200,7 @@ TEST(RequestValidation, DuplicateModelIsRejected) {
 }
 
 // Fields are read in one pass over the body. Of two members with the same name the first one
-// counts, as with a lookup by key, and every field is found wherever it stands.
+// counts, as with a lookup by key, and every field is found wherever it is.
 TEST(RequestValidation, FirstOfDuplicateMembersCounts) {
   EXPECT_EQ(validateText(Endpoint::ChatCompletions,
                          R"({"stream":"yes","model":"fast","messages":[{"role":"user","content":"hi"}],"stream":true})")
