@@ -28,8 +28,8 @@ struct ResponseBodyInfo {
   std::optional<Usage> usage;
 };
 
-/// Checks that `body` is JSON and reads its `usage`, with the thread's simdjson parser, so a
-/// large answer costs no document build.
+/// Checks that `body` is JSON and reads its `usage`. One pass over the bytes decides the common
+/// answer; the thread's simdjson parser decides the rest.
 ResponseBodyInfo inspectResponseBody(std::string_view body);
 
 }  // namespace pointsman::api
