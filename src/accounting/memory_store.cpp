@@ -75,8 +75,6 @@ AdmissionResult MemoryStore::admitNow(const AdmissionRequest& request, Clock::ti
 void MemoryStore::settleNow(const AdmissionRequest& admitted, const Settlement& settlement, const SpendEntry& entry,
                             Clock::time_point now) {
   const std::int64_t now_us = microsSinceEpoch(now);
-  SpendRow row{entry.key_name, entry.team, entry.user, entry.route, entry.deployment, 1,
-               entry.cost,     entry.prompt_tokens, entry.completion_tokens};
 
   std::lock_guard lock(mutex_);
   for (const auto& budget : admitted.budgets) counters_[budget.scope] += settlement.cost - admitted.reserve;
@@ -85,26 +83,33 @@ void MemoryStore::settleNow(const AdmissionRequest& admitted, const Settlement& 
     auto& arrival = arrival_times_us_[rate.scope];
     arrival = gcraAdjust(arrival, now_us, rate.per_minute, settlement.token_correction);
   }
-  if (!entry.key_name.empty()) addToLedger(entry.unix_seconds - entry.unix_seconds % 3600, std::move(row));
+  if (!entry.key_name.empty()) {
+    const std::int64_t hour_unix = entry.unix_seconds - entry.unix_seconds % 3600;
+    addToLedger({hour_unix, entry.key_name, entry.team, entry.user, entry.route, entry.deployment}, 1, entry.cost,
+                entry.prompt_tokens, entry.completion_tokens);
+  }
 }
 
-void MemoryStore::addToLedger(std::int64_t hour_unix, SpendRow row) {
-  LedgerKey key{hour_unix, row.key_name, row.team, row.user, row.route, row.deployment};
+void MemoryStore::addToLedger(LedgerKeyView key, std::int64_t requests, Nanos cost, std::int64_t prompt_tokens,
+                              std::int64_t completion_tokens) {
   auto found = ledger_.find(key);
   if (found == ledger_.end() && ledger_.size() >= kMaxLedgerRows) {
-    row.user = "(other)";
-    std::get<3>(key) = row.user;
+    std::get<3>(key) = "(other)";
     found = ledger_.find(key);
   }
   if (found == ledger_.end()) {
-    ledger_.emplace(std::move(key), std::move(row));
-    return;
+    const auto& [hour_unix, key_name, team, user, route, deployment] = key;
+    SpendRow row{std::string(key_name), std::string(team), std::string(user), std::string(route),
+                 std::string(deployment)};
+    LedgerKey owned{hour_unix, row.key_name, row.team, row.user, row.route, row.deployment};
+    found = ledger_.emplace(std::move(owned), std::move(row)).first;
   }
+
   auto& sum = found->second;
-  sum.requests += row.requests;
-  sum.cost += row.cost;
-  sum.prompt_tokens += row.prompt_tokens;
-  sum.completion_tokens += row.completion_tokens;
+  sum.requests += requests;
+  sum.cost += cost;
+  sum.prompt_tokens += prompt_tokens;
+  sum.completion_tokens += completion_tokens;
 }
 
 std::vector<SpendRow> MemoryStore::spendNow(std::int64_t from_unix, std::int64_t to_unix) const {
@@ -130,7 +135,8 @@ void MemoryStore::restoreCounter(const std::string& scope, Nanos value) {
 
 void MemoryStore::restoreSpend(std::int64_t hour_unix, const SpendRow& row) {
   std::lock_guard lock(mutex_);
-  addToLedger(hour_unix, row);
+  addToLedger({hour_unix, row.key_name, row.team, row.user, row.route, row.deployment}, row.requests, row.cost,
+              row.prompt_tokens, row.completion_tokens);
 }
 
 boost::asio::awaitable<AdmissionResult> MemoryStore::admit(const AdmissionRequest& request) {

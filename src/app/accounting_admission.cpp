@@ -194,8 +194,9 @@ asio::awaitable<void> settle(AccountingState& state, const config::Config& confi
   record.cost_usd = accounting::usdFromNanos(charge.cost);
   record.cost_estimated = charge.estimated;
 
-  const std::string route = record.route.empty() ? "(direct)" : record.route;
-  const std::string tier = principal == nullptr || principal->tier.empty() ? "(none)" : principal->tier;
+  const std::string_view route = record.route.empty() ? std::string_view("(direct)") : record.route;
+  const std::string_view tier =
+      principal == nullptr || principal->tier.empty() ? std::string_view("(none)") : principal->tier;
   state.metrics.cost_usd.labels({outcome.deployment, route, tier}).increment(record.cost_usd);
   if (charge.estimated) state.metrics.estimated_costs.labels({outcome.deployment}).increment();
   if (accounting.reserved && charge.cost > accounting.admission.reserve) {

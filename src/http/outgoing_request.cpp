@@ -31,6 +31,14 @@ void OutgoingRequest::add(std::string_view name, std::string_view value) {
   fields_ += "\r\n";
 }
 
+void OutgoingRequest::addLines(std::string_view lines) { fields_.append(lines); }
+
+void OutgoingRequest::addHost(const Url& url) {
+  fields_ += "Host: ";
+  url.appendHostHeader(fields_);
+  fields_ += "\r\n";
+}
+
 void OutgoingRequest::set(std::string_view name, std::string_view value) {
   if (isFramingField(name)) return;
   const auto first = findLine(name, 0);

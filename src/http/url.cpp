@@ -5,9 +5,23 @@
 namespace pointsman::http {
 
 std::string Url::hostHeader() const {
+  std::string header;
+  appendHostHeader(header);
+  return header;
+}
+
+void Url::appendHostHeader(std::string& out) const {
+  const bool is_ipv6 = host.find(':') != std::string::npos;
+  if (is_ipv6) out += '[';
+  out += host;
+  if (is_ipv6) out += ']';
+
   const bool is_default_port = (tls && port == 443) || (!tls && port == 80);
-  std::string name = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return is_default_port ? name : name + ":" + std::to_string(port);
+  if (is_default_port) return;
+  char digits[8];
+  const auto end = std::to_chars(digits, digits + sizeof digits, port).ptr;
+  out += ':';
+  out.append(digits, end);
 }
 
 std::optional<std::pair<std::string, std::uint16_t>> parseHostPort(std::string_view text) {

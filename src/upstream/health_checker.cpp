@@ -23,7 +23,7 @@ constexpr std::chrono::milliseconds kMaxSleep{1'000};
 http::OutgoingRequest checkRequest(const config::ProviderConfig& provider, const http::Url& url) {
   const auto& check = provider.health_check;
   http::OutgoingRequest message{check.body.empty() ? "GET" : "POST", url.base_path + check.path};
-  message.add("Host", url.hostHeader());
+  message.addHost(url);
   message.add("User-Agent", "pointsman-health-check/" POINTSMAN_VERSION);
   message.add("Accept-Encoding", "identity");
   // TODO: providers that authenticate with other headers (Anthropic's x-api-key) need their

@@ -95,6 +95,14 @@ std::variant<TargetAndBody, UpstreamError> targetAndBody(const ExecutionRequest&
   return TargetAndBody{url.base_path + "/v1/messages", std::move(std::get<std::string>(translated))};
 }
 
+/// The fixed fields of every request, written as one piece.
+#define POINTSMAN_FIXED_REQUEST_FIELDS(accept)                                              \
+  "Content-Type: application/json\r\nAccept: " accept "\r\nAccept-Encoding: identity\r\n" \
+  "User-Agent: pointsman/" POINTSMAN_VERSION "\r\n"
+constexpr std::string_view kJsonRequestFields = POINTSMAN_FIXED_REQUEST_FIELDS("application/json");
+constexpr std::string_view kStreamRequestFields = POINTSMAN_FIXED_REQUEST_FIELDS("text/event-stream");
+#undef POINTSMAN_FIXED_REQUEST_FIELDS
+
 void setCredentials(http::OutgoingRequest& message, const config::ProviderConfig& provider,
                     const config::Secret& credential) {
   if (provider.type == config::ProviderType::Anthropic) {
@@ -124,11 +132,8 @@ std::variant<http::OutgoingRequest, UpstreamError> buildUpstreamRequest(const Ex
   // The message starts empty, so its own fields are added without set()'s search for an earlier
   // value. The configured and forwarded headers below may still replace them.
   http::OutgoingRequest message{"POST", target};
-  message.add("Host", url.hostHeader());
-  message.add("Content-Type", "application/json");
-  message.add("Accept", request.stream ? "text/event-stream" : "application/json");
-  message.add("Accept-Encoding", "identity");
-  message.add("User-Agent", "pointsman/" POINTSMAN_VERSION);
+  message.addHost(url);
+  message.addLines(request.stream ? kStreamRequestFields : kJsonRequestFields);
   message.add("x-request-id", request.request_id);
   setCredentials(message, provider, key ? *key : provider.api_key);
   for (const auto& [name, value] : provider.headers) message.set(name, value.reveal());

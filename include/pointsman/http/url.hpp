@@ -17,6 +17,8 @@ struct Url {
 
   /// "host:port" as sent in the Host header (brackets around IPv6 literals).
   [[nodiscard]] std::string hostHeader() const;
+  /// Appends hostHeader() to `out`, without building it apart.
+  void appendHostHeader(std::string& out) const;
 };
 
 /// Parses "http[s]://host[:port][/path][?query]". Returns nothing for anything else.

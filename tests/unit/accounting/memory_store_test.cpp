@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -115,6 +116,56 @@ TEST(MemoryStore, LedgerSumsByHourKeyAndDeployment) {
   EXPECT_EQ(rows[0].requests, 2);
   EXPECT_EQ(rows[0].cost, 300);
   EXPECT_TRUE(store.spendNow(0, 1'700'000'000).empty());
+}
+
+TEST(MemoryStore, LedgerCapFoldsNewUsersIntoOther) {
+  MemoryStore store;
+  const AdmissionRequest none;
+  for (std::size_t i = 0; i < MemoryStore::kMaxLedgerRows; ++i) {
+    auto entry = entryFor(1);
+    entry.user = "user-" + std::to_string(i);
+    store.settleNow(none, {1, 0}, entry);
+  }
+
+  auto late = entryFor(5);
+  late.user = "late-user";
+  store.settleNow(none, {5, 0}, late);
+  late.user = "later-user";
+  store.settleNow(none, {5, 0}, late);
+  auto known = entryFor(7);
+  known.user = "user-0";
+  store.settleNow(none, {7, 0}, known);
+
+  const auto rows = store.spendNow(1'800'000'000 - 3600, 1'800'000'000 + 1);
+  ASSERT_EQ(rows.size(), MemoryStore::kMaxLedgerRows + 1);
+  std::int64_t other_requests = 0;
+  Nanos other_cost = 0;
+  Nanos first_user_cost = 0;
+  for (const auto& row : rows) {
+    EXPECT_NE(row.user, "late-user");
+    if (row.user == "(other)") {
+      other_requests = row.requests;
+      other_cost = row.cost;
+    }
+    if (row.user == "user-0") first_user_cost = row.cost;
+  }
+  EXPECT_EQ(other_requests, 2);
+  EXPECT_EQ(other_cost, 10);
+  EXPECT_EQ(first_user_cost, 8);
+}
+
+TEST(MemoryStore, RestoredRowSumsWithNewEntries) {
+  MemoryStore store;
+  const auto hour = 1'800'000'000 - 1'800'000'000 % 3600;
+  store.restoreSpend(hour, SpendRow{"k", "", "", "smart", "mini", 4, 400, 40, 10});
+  store.settleNow(AdmissionRequest{}, {100, 0}, entryFor(100));
+
+  const auto rows = store.spendNow(hour, hour + 3600);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].requests, 5);
+  EXPECT_EQ(rows[0].cost, 500);
+  EXPECT_EQ(rows[0].prompt_tokens, 40);
+  EXPECT_EQ(rows[0].completion_tokens, 10);
 }
 
 }  // namespace

@@ -66,5 +66,43 @@ TEST(UpstreamRequest, UnknownBodyModelIsSpliced) {
   EXPECT_EQ(build(body, "", "gpt-4o").body, body);
 }
 
+/// Returns the head of the request for a chat body, streamed or not, to a provider at `base_url`.
+std::string headFor(bool stream, const char* base_url) {
+  config::ProviderConfig provider;
+  provider.type = config::ProviderType::OpenAi;
+  config::DeploymentConfig deployment;
+  deployment.name = "deployment";
+  deployment.model = "gpt-4o";
+  const route::Candidate candidate{&deployment, &provider};
+  const auto url = http::parseUrl(base_url);
+  const std::string body = R"({"model":"gpt-4o","messages":[]})";
+
+  ExecutionRequest request;
+  request.upstream_path = "/chat/completions";
+  request.body = &body;
+  request.body_model = "gpt-4o";
+  request.stream = stream;
+  request.request_id = "req-1";
+  auto built = buildUpstreamRequest(request, candidate, *url);
+  return std::get<http::OutgoingRequest>(built).head();
+}
+
+TEST(UpstreamRequest, FixedFieldsInOrder) {
+  const std::string fields_after_host =
+      "Content-Type: application/json\r\nAccept: application/json\r\nAccept-Encoding: identity\r\n"
+      "User-Agent: pointsman/" POINTSMAN_VERSION "\r\nx-request-id: req-1\r\nContent-Length: 32\r\n\r\n";
+
+  EXPECT_EQ(headFor(false, "http://127.0.0.1:9/v1"),
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:9\r\n" + fields_after_host);
+  EXPECT_EQ(headFor(false, "https://[::1]/v1"), "POST /v1/chat/completions HTTP/1.1\r\nHost: [::1]\r\n" + fields_after_host);
+}
+
+TEST(UpstreamRequest, StreamAcceptsEventStream) {
+  const auto head = headFor(true, "http://127.0.0.1:9/v1");
+
+  EXPECT_NE(head.find("\r\nAccept: text/event-stream\r\n"), std::string::npos);
+  EXPECT_EQ(head.find("application/json\r\nAccept-Encoding"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pointsman::upstream
