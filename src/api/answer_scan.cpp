@@ -167,12 +167,7 @@ class AnswerScanner {
   /// its first byte.
   template <typename ReadValue>
   bool members(ReadValue&& read_value) {
-    ++at_;
-    skipSpace();
-    if (at_ != end_ && *at_ == '}') {
-      ++at_;
-      return true;
-    }
+    if (openIsEmpty('}')) return true;
 
     for (;;) {
       std::string_view key;
@@ -183,16 +178,36 @@ class AnswerScanner {
 
       if (!read_value(key, escaped)) return false;
 
-      skipSpace();
-      if (at_ == end_) return false;
-      if (*at_ == '}') {
-        ++at_;
-        return true;
-      }
-      if (*at_ != ',') return false;
-      ++at_;
-      skipSpace();
+      bool closed = false;
+      if (!afterItem('}', closed)) return false;
+      if (closed) return true;
     }
+  }
+
+  /// Steps over a container's opening byte, and over `close` when it follows at once. Returns
+  /// whether it did, that is whether the container is empty.
+  bool openIsEmpty(char close) {
+    ++at_;
+    skipSpace();
+    if (at_ == end_ || *at_ != close) return false;
+    ++at_;
+    return true;
+  }
+
+  /// Reads what follows a member or an element: `close`, which ends the container and sets
+  /// `closed`, or a comma before the next item.
+  bool afterItem(char close, bool& closed) {
+    skipSpace();
+    if (at_ == end_) return false;
+    if (*at_ == close) {
+      ++at_;
+      closed = true;
+      return true;
+    }
+    if (*at_ != ',') return false;
+    ++at_;
+    skipSpace();
+    return true;
   }
 
   /// Steps over `byte`, after any space.
@@ -209,25 +224,14 @@ class AnswerScanner {
 
   bool array(int depth) {
     if (depth > kMaxDepth) return false;
-    ++at_;
-    skipSpace();
-    if (at_ != end_ && *at_ == ']') {
-      ++at_;
-      return true;
-    }
+    if (openIsEmpty(']')) return true;
 
     for (;;) {
       if (!value(depth)) return false;
 
-      skipSpace();
-      if (at_ == end_) return false;
-      if (*at_ == ']') {
-        ++at_;
-        return true;
-      }
-      if (*at_ != ',') return false;
-      ++at_;
-      skipSpace();
+      bool closed = false;
+      if (!afterItem(']', closed)) return false;
+      if (closed) return true;
     }
   }
 
