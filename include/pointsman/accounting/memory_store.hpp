@@ -48,7 +48,7 @@ class MemoryStore : public SpendStore {
  private:
   /// The hour, key name, team, user, route and deployment of a ledger row.
   using LedgerKey = std::tuple<std::int64_t, std::string, std::string, std::string, std::string, std::string>;
-  /// A ledger key of views, so that a request finds its row without copying six names.
+  /// A ledger key of views, so that a request finds its row without copying its five names.
   using LedgerKeyView = std::tuple<std::int64_t, std::string_view, std::string_view, std::string_view,
                                    std::string_view, std::string_view>;
 

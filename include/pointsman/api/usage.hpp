@@ -28,8 +28,8 @@ struct ResponseBodyInfo {
   std::optional<Usage> usage;
 };
 
-/// Checks that `body` is JSON and reads its `usage`. One pass over the bytes decides the common
-/// answer; the thread's simdjson parser decides the rest.
+/// Checks that `body` is JSON and reads its `usage`. One pass over the bytes decides a common
+/// response body, and the thread's simdjson parser decides the rest.
 ResponseBodyInfo inspectResponseBody(std::string_view body);
 
 }  // namespace pointsman::api

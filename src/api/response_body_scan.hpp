@@ -9,9 +9,9 @@ namespace pointsman::api {
 
 /// Checks that a non-streamed response body is JSON and reads its `usage`, in one pass over the
 /// bytes and without building a document. It returns a result only where simdjson would return
-/// the same. It returns nothing for a body that is not JSON or may not be, for an escaped key
-/// where `usage` could be, for a count that is not a plain integer, and for rarer shapes (deep
-/// nesting, long numbers, escaped surrogates). The caller then runs the document parser.
+/// the same. It returns nothing for a body that is not JSON or may not be. It also returns
+/// nothing for an escaped key where `usage` could be, a count that is not a plain integer, deep
+/// nesting, long numbers and escaped surrogates. The caller then runs the document parser.
 std::optional<ResponseBodyInfo> scanResponseBody(std::string_view body);
 
 /// Checks the same with simdjson's document parser, which decides every body.

@@ -1,4 +1,4 @@
-#include "api/answer_scan.hpp"
+#include "api/response_body_scan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,7 +38,7 @@ void expectScanDecidesLikeTheDocument(const std::string& body) {
   EXPECT_EQ(fieldsOf(*scanned), fieldsOf(inspectResponseDocument(body))) << body;
 }
 
-TEST(AnswerScan, ReadsOpenAiResponse) {
+TEST(ResponseBodyScan, ReadsOpenAiResponse) {
   const auto scanned = scanResponseBody(kAnswer);
 
   ASSERT_TRUE(scanned.has_value());
@@ -46,7 +46,7 @@ TEST(AnswerScan, ReadsOpenAiResponse) {
   EXPECT_EQ(fieldsOf(*scanned), fieldsOf(inspectResponseDocument(kAnswer)));
 }
 
-TEST(AnswerScan, CommonShapesMatchDocument) {
+TEST(ResponseBodyScan, CommonShapesMatchDocument) {
   const std::string bodies[] = {
       kAnswer,
       R"({"choices":[],"usage":null})",
@@ -75,7 +75,7 @@ TEST(AnswerScan, CommonShapesMatchDocument) {
   for (const auto& body : bodies) expectScanDecidesLikeTheDocument(body);
 }
 
-TEST(AnswerScan, InvalidJsonLeftToDocument) {
+TEST(ResponseBodyScan, InvalidJsonLeftToDocument) {
   const std::string bodies[] = {
       "",
       "   ",
@@ -108,7 +108,7 @@ TEST(AnswerScan, InvalidJsonLeftToDocument) {
   }
 }
 
-TEST(AnswerScan, RareShapesLeftToDocument) {
+TEST(ResponseBodyScan, RareShapesLeftToDocument) {
   const std::string deep = std::string(300, '[') + std::string(300, ']');
   const std::string bodies[] = {
       // The scan does not unescape keys where `usage` or its counts may be, and this one spells
@@ -131,7 +131,7 @@ TEST(AnswerScan, RareShapesLeftToDocument) {
   }
 }
 
-TEST(AnswerScan, HugeNumbersLeftToDocument) {
+TEST(ResponseBodyScan, HugeNumbersLeftToDocument) {
   // RFC 8259 allows them, simdjson rejects them, and the scan must not decide otherwise.
   const std::string body = R"({"a":1e400})";
 
@@ -276,7 +276,7 @@ void mutate(std::string& body, std::mt19937& random) {
   }
 }
 
-TEST(AnswerScan, RandomBodiesMatchDocument) {
+TEST(ResponseBodyScan, RandomBodiesMatchDocument) {
   RandomAnswer generator(20261205);
   std::mt19937 random(7);
   int decided_valid = 0;
